@@ -1,0 +1,249 @@
+// One broker connection per process: it recovers by itself after a broker restart, re-declares the
+// topology, reopens the confirm channel and re-subscribes every consumer. Publishing fails fast while
+// disconnected, so callers (the ingress outbox) decide what to do instead of hanging.
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import { errorFields, type Logger } from '@hookway/logger';
+import { auditRoutingKey, type AuditFact, type DeadMessage } from '@hookway/contracts';
+import { buildTopology, declareTopology, type Topology } from './topology.js';
+
+export class BrokerUnavailableError extends Error {
+  constructor(message = 'message broker is unavailable') {
+    super(message);
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+export interface PublishOptions {
+  messageId?: string;
+  correlationId?: string;
+  type?: string;
+  headers?: Record<string, unknown>;
+}
+
+/** What a consumer decided about one message. */
+export type ConsumeOutcome =
+  | { action: 'ack' }
+  /** Transient failure (database down): hand the message back after a pause. */
+  | { action: 'requeue' }
+  /** Never processable: publish it to the dead exchange with the reason, then ack. */
+  | { action: 'dead'; reason: string };
+
+export type ConsumeHandler = (message: ConsumeMessage) => Promise<ConsumeOutcome>;
+
+export interface ConsumerOptions {
+  prefetch: number;
+  /** Pause before a requeue, so a failing dependency is not hammered in a tight loop. */
+  requeueDelayMs?: number;
+}
+
+interface Consumer {
+  queue: string;
+  handler: ConsumeHandler;
+  options: ConsumerOptions;
+  channel?: Channel;
+  tag?: string;
+  inFlight: Set<Promise<void>>;
+}
+
+export interface BrokerOptions {
+  url: string;
+  prefix: string;
+  retryScheduleMs: readonly number[];
+  logger: Logger;
+  /** Bounded wait for a publisher confirm. */
+  confirmTimeoutMs?: number;
+  /** How many times the first connection is retried before start-up fails. */
+  initialMaxRetries?: number;
+}
+
+export class Broker {
+  readonly topology: Topology;
+  private connection?: RecoveringChannelModel;
+  private publisher?: ConfirmChannel;
+  private readonly consumers: Consumer[] = [];
+  private connected = false;
+  private closing = false;
+
+  private constructor(private readonly options: BrokerOptions) {
+    this.topology = buildTopology(options.prefix, options.retryScheduleMs);
+  }
+
+  static async connect(options: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(options);
+    await broker.open();
+    return broker;
+  }
+
+  private async open(): Promise<void> {
+    const { logger } = this.options;
+    this.connection = await amqp.connect(this.options.url, {
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5_000,
+        maxRetries: Infinity,
+        initialMaxRetries: this.options.initialMaxRetries ?? 5,
+        setup: async (model: ChannelModel) => {
+          const channel = await model.createConfirmChannel();
+          channel.on('error', (error: Error) => logger.warn('publish channel error', errorFields(error)));
+          channel.on('close', () => {
+            if (this.publisher === channel) this.publisher = undefined;
+          });
+          await declareTopology(channel, this.topology);
+          this.publisher = channel;
+          for (const consumer of this.consumers) await this.subscribe(model, consumer);
+          this.connected = true;
+        },
+      },
+    });
+    this.connection.on('connect', () => logger.info('broker connected'));
+    this.connection.on('disconnect', (error: Error) => {
+      this.connected = false;
+      this.publisher = undefined;
+      if (!this.closing) logger.warn('broker disconnected; reconnecting', errorFields(error));
+    });
+    this.connection.on('error', (error: Error) => logger.warn('broker connection error', errorFields(error)));
+  }
+
+  isConnected(): boolean {
+    return this.connected && this.publisher !== undefined;
+  }
+
+  /** Publishes a persistent JSON message and resolves once the broker confirmed it. */
+  async publish(exchange: string, routingKey: string, body: unknown, options: PublishOptions = {}): Promise<void> {
+    const channel = this.publisher;
+    if (!channel || !this.connected) throw new BrokerUnavailableError();
+    const content = Buffer.from(JSON.stringify(body));
+    const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BrokerUnavailableError('publisher confirm timed out')), timeoutMs);
+      try {
+        channel.publish(
+          exchange,
+          routingKey,
+          content,
+          {
+            persistent: true,
+            contentType: 'application/json',
+            timestamp: Math.floor(Date.now() / 1000),
+            ...(options.messageId ? { messageId: options.messageId } : {}),
+            ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+            ...(options.type ? { type: options.type } : {}),
+            ...(options.headers ? { headers: options.headers } : {}),
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            if (error) reject(new BrokerUnavailableError(`broker did not confirm the message: ${error instanceof Error ? error.message : 'nack'}`));
+            else resolve();
+          },
+        );
+      } catch (error) {
+        clearTimeout(timer);
+        reject(new BrokerUnavailableError(`publish failed: ${(error as Error).message}`));
+      }
+    });
+  }
+
+  async publishAudit(fact: AuditFact): Promise<void> {
+    await this.publish(this.topology.exchanges.audit, auditRoutingKey(fact), fact, {
+      messageId: fact.factId,
+      ...(fact.correlationId ? { correlationId: fact.correlationId } : {}),
+      type: 'audit.fact',
+    });
+  }
+
+  async publishDead(message: DeadMessage, correlationId?: string): Promise<void> {
+    await this.publish(this.topology.exchanges.dead, '', message, {
+      type: 'dead',
+      ...(correlationId ? { correlationId } : {}),
+    });
+  }
+
+  /** Registers a consumer; it is (re)subscribed on every connect. */
+  async consume(queue: string, handler: ConsumeHandler, options: ConsumerOptions): Promise<void> {
+    const consumer: Consumer = { queue, handler, options, inFlight: new Set() };
+    this.consumers.push(consumer);
+    const connection = this.connection as unknown as { createChannel(): Promise<Channel> } | undefined;
+    if (connection && this.connected) await this.subscribeWith(() => connection.createChannel(), consumer);
+  }
+
+  private async subscribe(model: { createChannel(): Promise<Channel> }, consumer: Consumer): Promise<void> {
+    await this.subscribeWith(() => model.createChannel(), consumer);
+  }
+
+  private async subscribeWith(open: () => Promise<Channel>, consumer: Consumer): Promise<void> {
+    const { logger } = this.options;
+    const channel = await open();
+    channel.on('error', (error: Error) => logger.warn('consumer channel error', { queue: consumer.queue, ...errorFields(error) }));
+    await channel.prefetch(consumer.options.prefetch);
+    consumer.channel = channel;
+    const reply = await channel.consume(consumer.queue, (message) => {
+      if (!message) return; // cancelled by the broker (queue deleted); recovery re-subscribes
+      const work = this.handle(consumer, channel, message);
+      consumer.inFlight.add(work);
+      void work.finally(() => consumer.inFlight.delete(work));
+    });
+    consumer.tag = reply.consumerTag;
+  }
+
+  private async handle(consumer: Consumer, channel: Channel, message: ConsumeMessage): Promise<void> {
+    const { logger } = this.options;
+    let outcome: ConsumeOutcome;
+    try {
+      outcome = await consumer.handler(message);
+    } catch (error) {
+      logger.error('consumer failed; message will be redelivered', { queue: consumer.queue, ...errorFields(error) });
+      outcome = { action: 'requeue' };
+    }
+    try {
+      if (outcome.action === 'ack') {
+        channel.ack(message);
+      } else if (outcome.action === 'requeue') {
+        await delay(consumer.options.requeueDelayMs ?? 1_000);
+        channel.nack(message, false, true);
+      } else {
+        await this.publishDead({
+          reason: outcome.reason,
+          sourceQueue: consumer.queue,
+          original: message.content.toString('utf8').slice(0, 65_536),
+        }, message.properties.correlationId as string | undefined);
+        channel.ack(message);
+      }
+    } catch (error) {
+      // The channel closed under us (broker restart): the message is redelivered on reconnect.
+      logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, ...errorFields(error) });
+    }
+  }
+
+  /** Stops taking new messages and waits (bounded) for the ones in flight to settle. */
+  async stopConsuming(timeoutMs = 10_000): Promise<void> {
+    for (const consumer of this.consumers) {
+      if (consumer.channel && consumer.tag) {
+        await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+      }
+    }
+    const pending = this.consumers.flatMap((consumer) => [...consumer.inFlight]);
+    await Promise.race([Promise.allSettled(pending), delay(timeoutMs)]);
+  }
+
+  /** A plain channel for one-off operations (queue depth checks, test clean-up). */
+  async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    if (!this.connection || !this.connected) throw new BrokerUnavailableError();
+    const channel = await this.connection.createChannel();
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.stopConsuming(5_000);
+    this.connected = false;
+    await this.connection?.close().catch(() => undefined);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

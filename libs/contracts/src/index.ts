@@ -1,0 +1,4 @@
+export * from './messages.js';
+export * from './domain.js';
+export { compileValidator, describeErrors, type Validator, ajv } from './validator.js';
+export { auditFact, canonicalJson, chainHash, GENESIS_HASH, type ChainedEntry } from './audit.js';

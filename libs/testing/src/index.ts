@@ -1,0 +1,5 @@
+export { createTestDatabase, type TestDatabase } from './database.js';
+export { createTestBroker, uniquePrefix, type TestBroker } from './broker.js';
+export { startReceiver, type Receiver, type ReceivedRequest, type ReceiverReply } from './receiver.js';
+export { testConfig, silentLogger, captureLogger } from './config.js';
+export { waitFor } from './wait.js';
