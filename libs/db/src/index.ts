@@ -61,3 +61,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export async function pingDatabase(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
+export { OutboxRelay, type OutboxSource, type OutboxRelayOptions } from './outbox-relay.js';

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestBroker, silentLogger, waitFor, type TestBroker } from '@hookway/testing';
+import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
+import { Broker, BrokerUnavailableError, buildTopology, delayLabel } from '../src/index.js';
+
+const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+describe('topology names', () => {
+  it('labels retry tiers by their delay and prefixes every name', () => {
+    expect([50, 5_000, 120_000, 3_600_000, 1_500].map(delayLabel)).toEqual(['50ms', '5s', '2m', '1h', '1500ms']);
+    const topology = buildTopology('px', [5_000, 5_000, 30_000]);
+    expect(topology.retryTiers.map((tier) => tier.queue)).toEqual(['px.dispatcher.retry.5s', 'px.dispatcher.retry.30s']);
+    expect(Object.values(topology.exchanges).every((name) => name.startsWith('px.'))).toBe(true);
+    expect(Object.values(topology.queues).every((name) => name.startsWith('px.'))).toBe(true);
+  });
+});
+
+describe('Broker against RabbitMQ', () => {
+  let fixture: TestBroker;
+  let broker: Broker;
+
+  beforeAll(async () => {
+    fixture = await createTestBroker('broker', [100]);
+    broker = await Broker.connect({ url: RABBITMQ_URL, prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
+  });
+
+  afterAll(async () => {
+    await broker.close();
+    await fixture.cleanup();
+  });
+
+  it('declares the topology idempotently (a second service starting is not an error)', async () => {
+    const again = await Broker.connect({ url: RABBITMQ_URL, prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
+    expect(again.isConnected()).toBe(true);
+    await again.close();
+  });
+
+  it('publishes with confirms, acks what it handled, dead-letters poison, and delays through a retry tier', async () => {
+    const arrivals = new Map<string, number>();
+    await broker.consume(fixture.topology.queues.jobs, async (message) => {
+      const parsed = parseMessage(message.content, isJobMessage);
+      if (!parsed.ok) return { action: 'dead', reason: parsed.reason };
+      arrivals.set(parsed.value.jobId, Date.now());
+      return { action: 'ack' };
+    }, { prefetch: 5 });
+
+    const job: JobMessage = { jobId: crypto.randomUUID(), eventId: crypto.randomUUID(), integrationId: crypto.randomUUID(), attempt: 1 };
+    await broker.publish(fixture.topology.exchanges.jobs, fixture.topology.jobRoutingKey, job);
+    await waitFor(() => arrivals.has(job.jobId), { what: 'the job to be consumed' });
+
+    // A poison message is dead-lettered with its reason, not redelivered forever.
+    await broker.publish(fixture.topology.exchanges.jobs, fixture.topology.jobRoutingKey, { not: 'a job' });
+    const dead = await waitFor(() => fixture.take(fixture.topology.queues.dead).then((m) => m ?? undefined), { what: 'a dead letter' });
+    expect(dead.body).toMatchObject({ reason: expect.stringContaining('schema'), sourceQueue: fixture.topology.queues.jobs });
+    expect(arrivals.size).toBe(1);
+
+    // A retry tier holds a message for its queue TTL, then dead-letters it back to the jobs exchange.
+    const tier = fixture.topology.retryTiers[0]!;
+    const retried: JobMessage = { ...job, jobId: crypto.randomUUID(), attempt: 2 };
+    const sentAt = Date.now();
+    await broker.publish(fixture.topology.exchanges.retry, tier.label, retried);
+    await waitFor(() => arrivals.has(retried.jobId), { what: 'the retried job' });
+    expect(arrivals.get(retried.jobId)! - sentAt).toBeGreaterThanOrEqual(90);
+  });
+
+  it('fails fast with BrokerUnavailableError once closed', async () => {
+    const closed = await Broker.connect({ url: RABBITMQ_URL, prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
+    await closed.close();
+    await expect(closed.publish(fixture.topology.exchanges.jobs, 'deliver', {})).rejects.toBeInstanceOf(BrokerUnavailableError);
+  });
+});
