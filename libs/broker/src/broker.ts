@@ -222,7 +222,14 @@ export class Broker {
       }
     }
     const pending = this.consumers.flatMap((consumer) => [...consumer.inFlight]);
-    await Promise.race([Promise.allSettled(pending), delay(timeoutMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(pending),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** A plain channel for one-off operations (queue depth checks, test clean-up). */
