@@ -1,0 +1,36 @@
+// Seeds the demo integrations: one per provider, subscribed to every event type, delivering to the
+// ingress delivery sink. Idempotent: an existing demo integration is pointed at the sink again.
+import { loadConfig } from '@hookway/config';
+import { PROVIDERS } from '@hookway/contracts';
+import { createDatabase } from '@hookway/db';
+import { generateSigningSecret, SecretBox } from '@hookway/signing';
+
+const config = loadConfig();
+const box = new SecretBox(config.secretEncryptionKey);
+const db = createDatabase({ url: config.databaseUrl, poolMax: 1 });
+try {
+  for (const provider of PROVIDERS) {
+    const name = `demo-${provider}-sink`;
+    const url = `${config.sinkBaseUrl}/api/v1/internal/delivery-sink/${provider}`;
+    const existing = await db('integrations').where({ name }).first<{ id: string } | undefined>('id');
+    if (existing) {
+      await db('integrations').where({ id: existing.id }).update({ url, state: 'active', consecutive_failures: 0, updated_at: db.fn.now() });
+      console.log(`${name}: up to date (${existing.id})`);
+      continue;
+    }
+    const [row] = await db('integrations')
+      .insert({
+        name,
+        provider,
+        url,
+        event_types: JSON.stringify(['*']),
+        headers: JSON.stringify({}),
+        description: `Demo: every ${provider} event, delivered to the local delivery sink`,
+        secret_sealed: box.seal(generateSigningSecret()),
+      })
+      .returning<{ id: string }[]>('id');
+    console.log(`${name}: created (${row?.id ?? '?'}) -> ${url}`);
+  }
+} finally {
+  await db.destroy();
+}
