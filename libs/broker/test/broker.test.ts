@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestBroker, silentLogger, waitFor, type TestBroker } from '@hookway/testing';
+import { createTestBroker, silentLogger, startTcpProxy, waitFor, type TestBroker } from '@hookway/testing';
 import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import { Broker, BrokerUnavailableError, buildTopology, delayLabel } from '../src/index.js';
 
@@ -67,5 +67,37 @@ describe('Broker against RabbitMQ', () => {
     const closed = await Broker.connect({ url: RABBITMQ_URL, prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
     await closed.close();
     await expect(closed.publish(fixture.topology.exchanges.jobs, 'deliver', {})).rejects.toBeInstanceOf(BrokerUnavailableError);
+  });
+
+  it('after the broker goes away, fails fast, then reconnects by itself and consumes again', async () => {
+    const proxy = await startTcpProxy('127.0.0.1', Number(new URL(RABBITMQ_URL).port || 5672));
+    const url = new URL(RABBITMQ_URL);
+    url.port = String(proxy.port);
+    const resilient = await Broker.connect({ url: url.toString(), prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
+    const seen = new Set<string>();
+    await resilient.consume(fixture.topology.queues.events, async (message) => {
+      seen.add((JSON.parse(message.content.toString('utf8')) as { eventId: string }).eventId);
+      return { action: 'ack' };
+    }, { prefetch: 2 });
+    const event = (): { kind: 'event'; eventId: string; provider: string; type: string } =>
+      ({ kind: 'event', eventId: crypto.randomUUID(), provider: 'acme', type: 'order.created' });
+    try {
+      const first = event();
+      await resilient.publish(fixture.topology.exchanges.events, 'acme.order.created', first);
+      await waitFor(() => seen.has(first.eventId), { what: 'the first event' });
+
+      proxy.cut({ refuse: true });
+      await waitFor(() => !resilient.isConnected(), { what: 'the disconnect to be noticed' });
+      await expect(resilient.publish(fixture.topology.exchanges.events, 'acme.order.created', event())).rejects.toBeInstanceOf(BrokerUnavailableError);
+
+      proxy.restore();
+      await waitFor(() => resilient.isConnected(), { timeoutMs: 15_000, what: 'the reconnect' });
+      const second = event();
+      await resilient.publish(fixture.topology.exchanges.events, 'acme.order.created', second);
+      await waitFor(() => seen.has(second.eventId), { what: 'the event published after the reconnect' });
+    } finally {
+      await resilient.close();
+      await proxy.close();
+    }
   });
 });

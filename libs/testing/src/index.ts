@@ -3,3 +3,4 @@ export { createTestBroker, uniquePrefix, type TestBroker } from './broker.js';
 export { startReceiver, type Receiver, type ReceivedRequest, type ReceiverReply } from './receiver.js';
 export { testConfig, silentLogger, captureLogger } from './config.js';
 export { waitFor } from './wait.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
