@@ -1,0 +1,1 @@
+export { SsrfGuard, SsrfBlockedError, type GuardedLookup, type LookupCallback } from './ssrf-guard.js';
