@@ -91,7 +91,7 @@ export class SsrfGuard {
       for (const { address } of addresses) {
         const reason = this.refusal(address);
         if (reason) {
-          callback(new SsrfBlockedError(hostname, `it resolves to ${reason}`) as NodeJS.ErrnoException, []);
+          callback(new SsrfBlockedError(hostname, `it resolves to ${reason}`), []);
           return;
         }
       }
