@@ -15,6 +15,8 @@ declare global {
       log: Logger;
       /** The exact bytes of the body, for signature checks. */
       rawBody?: Buffer;
+      /** Who is calling (API key name or JWT subject), set by the auth middleware; recorded in audit entries. */
+      actor?: string;
     }
   }
 }

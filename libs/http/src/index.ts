@@ -1,6 +1,6 @@
 export { createHttpApp, jsonBody, notFoundHandler, errorHandler, type HttpAppOptions } from './app.js';
 export { AppError, badRequest, notFound, conflict, unauthorized, forbidden, unavailable } from './errors.js';
 export { sendData, sendError, pageMeta, type PageMeta } from './envelope.js';
-export { apiKeyAuth } from './auth.js';
+export { apiKeyAuth, managementAuth, API_KEY_ACTOR, READ_SCOPE, WRITE_SCOPE, type ManagementAuthOptions } from './auth.js';
 export { queryParser, bodyParser, isUuid, type Parser } from './validation.js';
 export { listen, type RunningServer } from './server.js';
