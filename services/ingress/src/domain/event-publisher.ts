@@ -1,0 +1,41 @@
+// The messages an accepted event owes the rest of the system: the fan-out message for the dispatcher and
+// the `event.received` audit fact. Both the request path and the outbox relay publish through here,
+// so a relayed event is indistinguishable from one published at once.
+import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
+import type { PublishOptions } from '@hookway/broker';
+
+/** The part of the broker that publishing needs (tests may pass a real Broker or a stand-in). */
+export interface MessagePublisher {
+  readonly topology: { exchanges: { events: string } };
+  publish(exchange: string, routingKey: string, body: unknown, options?: PublishOptions): Promise<void>;
+  publishAudit(fact: AuditFact): Promise<void>;
+}
+
+/** What the messages are built from: a row of the events table. */
+export interface OutboxEvent {
+  id: string;
+  provider: string;
+  externalId: string;
+  type: string;
+  correlationId: string | null;
+}
+
+/** Publishes both messages and resolves once the broker confirmed them; throws when it could not. */
+export async function publishEventMessages(broker: MessagePublisher, event: OutboxEvent): Promise<void> {
+  const message: EventMessage = { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
+  const correlation = event.correlationId ? { correlationId: event.correlationId } : {};
+  await broker.publish(broker.topology.exchanges.events, `${event.provider}.${event.type}`, message, {
+    messageId: event.id,
+    type: 'event',
+    ...correlation,
+  });
+  await broker.publishAudit(auditFact({
+    factId: `event.received:${event.id}`,
+    entityType: 'event',
+    entityId: event.id,
+    action: 'received',
+    actor: `provider:${event.provider}`,
+    ...correlation,
+    details: { provider: event.provider, type: event.type, externalId: event.externalId },
+  }));
+}

@@ -1,0 +1,159 @@
+// Accepting a webhook: authenticate the raw bytes, validate and normalize, make it durable in one
+// idempotent insert, answer, and only then publish (the row is the outbox, so a broker outage costs
+// latency, never an event). Publishes run in the background and are drained on shutdown.
+import { randomUUID } from 'node:crypto';
+import { auditFact, type EventStatus } from '@hookway/contracts';
+import { isDatabaseUnavailable } from '@hookway/db';
+import { badRequest, notFound, unavailable } from '@hookway/http';
+import { errorFields, type Logger } from '@hookway/logger';
+import { publishEventMessages, type MessagePublisher, type OutboxEvent } from './event-publisher.js';
+import { snapshotHeaders } from './header-snapshot.js';
+import { decodeBody, parseJsonBody } from './json-body.js';
+import type { RequestHeaders } from './providers/provider.js';
+import type { ProviderRegistry } from './providers/registry.js';
+
+export interface NewEvent {
+  id: string;
+  provider: string;
+  externalId: string;
+  type: string;
+  occurredAt: string;
+  subject: string | null;
+  data: Record<string, unknown>;
+  rawHeaders: Record<string, string | string[]>;
+  rawBody: string;
+  correlationId: string;
+}
+
+export interface ExistingEvent {
+  id: string;
+  status: EventStatus;
+}
+
+/** What intake needs from storage. */
+export interface EventStore {
+  insertIfNew(event: NewEvent): Promise<boolean>;
+  findByExternalId(provider: string, externalId: string): Promise<ExistingEvent | undefined>;
+  markPublished(ids: readonly string[]): Promise<void>;
+}
+
+export interface IncomingWebhook {
+  provider: string;
+  headers: RequestHeaders;
+  rawBody: Buffer;
+  requestId: string;
+}
+
+export interface AcceptedWebhook {
+  eventId: string;
+  status: EventStatus;
+  duplicate: boolean;
+}
+
+export interface WebhookIntakeDeps {
+  providers: ProviderRegistry;
+  events: EventStore;
+  broker: MessagePublisher;
+  logger: Logger;
+}
+
+// SQLSTATE class 22 (data exception: a timestamp PostgreSQL cannot hold, "\u0000" in jsonb) and
+// 54001 (statement too complex) are the sender's fault, not ours.
+function isBadInputError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code === '54001');
+}
+
+export class WebhookIntake {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: WebhookIntakeDeps) {}
+
+  isKnownProvider(name: string): boolean {
+    return this.deps.providers.get(name) !== undefined;
+  }
+
+  async accept(input: IncomingWebhook): Promise<AcceptedWebhook> {
+    const provider = this.deps.providers.get(input.provider);
+    if (!provider) throw notFound('UNKNOWN_PROVIDER', `no webhook provider named "${input.provider}"`);
+    const log = this.deps.logger.child({ correlationId: input.requestId, provider: provider.name });
+
+    provider.authenticate(input.headers, input.rawBody);
+    const rawBody = decodeBody(input.rawBody);
+    const webhook = provider.normalize(parseJsonBody(rawBody));
+
+    const event: NewEvent = {
+      id: randomUUID(),
+      provider: provider.name,
+      ...webhook,
+      rawHeaders: snapshotHeaders(input.headers, this.deps.providers.secretHeaders()),
+      rawBody,
+      correlationId: input.requestId,
+    };
+    if (await this.store(() => this.deps.events.insertIfNew(event))) {
+      log.info('webhook accepted', { eventId: event.id, type: event.type, externalId: event.externalId });
+      this.track(this.publishAccepted(event, log));
+      return { eventId: event.id, status: 'pending', duplicate: false };
+    }
+
+    const existing = await this.store(() => this.deps.events.findByExternalId(event.provider, event.externalId));
+    // Only possible if the original was deleted between the two statements; the sender retries.
+    if (!existing) throw unavailable('the event could not be stored; retry later');
+    log.info('duplicate webhook', { eventId: existing.id, externalId: event.externalId });
+    this.track(this.publishDuplicate(existing.id, event, log));
+    return { eventId: existing.id, status: existing.status, duplicate: true };
+  }
+
+  /** Resolves once every background publish started so far has finished. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async store<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw unavailable('the event could not be stored; retry later', error);
+      if (isBadInputError(error)) {
+        const message = 'the payload holds a value that cannot be stored';
+        throw badRequest('INVALID_PAYLOAD', message, { errors: [{ path: '/', message }] });
+      }
+      throw error;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async publishAccepted(event: OutboxEvent, log: Logger): Promise<void> {
+    try {
+      await publishEventMessages(this.deps.broker, event);
+    } catch (error) {
+      log.warn('event not published yet; the outbox relay will retry', { eventId: event.id, ...errorFields(error) });
+      return;
+    }
+    try {
+      await this.deps.events.markPublished([event.id]);
+    } catch (error) {
+      log.warn('event published but not marked; the relay may publish it again', { eventId: event.id, ...errorFields(error) });
+    }
+  }
+
+  private async publishDuplicate(eventId: string, event: NewEvent, log: Logger): Promise<void> {
+    try {
+      await this.deps.broker.publishAudit(auditFact({
+        factId: `event.duplicate:${eventId}:${event.correlationId}`,
+        entityType: 'event',
+        entityId: eventId,
+        action: 'duplicate',
+        actor: `provider:${event.provider}`,
+        correlationId: event.correlationId,
+        details: { provider: event.provider, externalId: event.externalId, type: event.type },
+      }));
+    } catch (error) {
+      log.warn('could not publish the event.duplicate audit fact', { eventId, ...errorFields(error) });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// POST /webhooks/:provider. The provider is resolved before a byte of the body is read, and the body
+// is read raw so the provider can verify the exact bytes before anything trusts them.
+import express, { Router, type RequestHandler } from 'express';
+import { notFound, sendData } from '@hookway/http';
+import type { WebhookIntake } from '../../domain/webhook-intake.js';
+
+export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number): Router {
+  const knownProvider: RequestHandler<{ provider: string }> = (req, _res, next) => {
+    if (intake.isKnownProvider(req.params.provider)) next();
+    else next(notFound('UNKNOWN_PROVIDER', `no webhook provider named "${req.params.provider}"`));
+  };
+
+  const router = Router();
+  router.post(
+    '/webhooks/:provider',
+    knownProvider,
+    express.raw({ type: () => true, limit: maxBodyBytes }),
+    async (req, res) => {
+      const result = await intake.accept({
+        provider: req.params.provider,
+        headers: req.headers,
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        requestId: req.requestId,
+      });
+      sendData(res, result.duplicate ? 200 : 202, result);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,66 @@
+// Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, makes them durable in the
+// events table (which is the outbox), and publishes them for the dispatcher.
+import type { Config } from '@hookway/config';
+import { Broker } from '@hookway/broker';
+import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
+import { createHttpApp, errorHandler, listen, notFoundHandler } from '@hookway/http';
+import type { Logger } from '@hookway/logger';
+import { isEntryPoint, runMain } from '@hookway/runtime';
+import { eventOutboxSource } from './data-access/event-outbox.source.js';
+import { EventRepository } from './data-access/event.repository.js';
+import { publishEventMessages } from './domain/event-publisher.js';
+import { createProviderRegistry } from './domain/providers/registry.js';
+import { WebhookIntake } from './domain/webhook-intake.js';
+import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
+import { healthRoutes } from './entry-points/http/health.routes.js';
+import { webhookRoutes } from './entry-points/http/webhook.routes.js';
+
+// The relay leaves a row alone this long, so it does not race the request that is still publishing it.
+const RELAY_GRACE_MS = 10_000;
+
+export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number }> {
+  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-ingress' });
+  let broker: Broker;
+  try {
+    broker = await Broker.connect({
+      url: config.rabbitmqUrl,
+      prefix: config.brokerPrefix,
+      retryScheduleMs: config.retryScheduleMs,
+      logger,
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const events = new EventRepository(db);
+  const intake = new WebhookIntake({ providers: createProviderRegistry(config), events, broker, logger });
+  const relay = new OutboxRelay(
+    eventOutboxSource(events, (event) => publishEventMessages(broker, event)),
+    { db, logger, name: 'events', intervalMs: config.outboxRelayIntervalMs, graceMs: RELAY_GRACE_MS },
+  );
+
+  const app = createHttpApp({ logger, parseJson: false });
+  app.use('/api/v1', healthRoutes({ pingDatabase: () => pingDatabase(db), isBrokerConnected: () => broker.isConnected() }));
+  app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes));
+  if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+
+  const server = await listen(app, config.ingressPort);
+  relay.start();
+  logger.info('ingress listening', { port: server.port });
+
+  return {
+    port: server.port,
+    stop: async () => {
+      await server.close();
+      await relay.stop();
+      await intake.drain();
+      await broker.close();
+      await db.destroy();
+    },
+  };
+}
+
+if (isEntryPoint(import.meta.url)) await runMain('ingress', start);
