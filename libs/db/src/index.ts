@@ -1,6 +1,7 @@
 // PostgreSQL access through knex: one pool per process, migrations, and SQLSTATE helpers.
 import knexModule, { type Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from '@hookway/logger';
 import { migrationSource, MIGRATIONS } from './migrations/index.js';
 
 export type { Knex } from 'knex';
@@ -15,10 +16,22 @@ export interface DatabaseOptions {
   url: string;
   poolMax?: number;
   applicationName?: string;
+  /** Where knex's own warnings go (it prints to the console otherwise). */
+  logger?: Logger;
 }
 
-export function createDatabase({ url, poolMax = 10, applicationName = 'hookway' }: DatabaseOptions): Knex {
+export function createDatabase({ url, poolMax = 10, applicationName = 'hookway', logger }: DatabaseOptions): Knex {
   return knexFactory({
+    ...(logger
+      ? {
+          log: {
+            warn: (message: unknown) => logger.warn('knex', { detail: String(message) }),
+            error: (message: unknown) => logger.error('knex', { detail: String(message) }),
+            deprecate: (message: unknown) => logger.debug('knex deprecation', { detail: String(message) }),
+            debug: (message: unknown) => logger.debug('knex', { detail: String(message) }),
+          },
+        }
+      : {}),
     client: 'pg',
     connection: { connectionString: url, application_name: applicationName, connectionTimeoutMillis: 5_000 },
     pool: { min: 0, max: poolMax },
@@ -56,6 +69,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const name = (error as { name?: unknown }).name;
   const message = error instanceof Error ? error.message : '';
   return name === 'KnexTimeoutError' || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
+/**
+ * The value sent cannot be stored (SQLSTATE class 22, data exception: "\u0000" in jsonb, a timestamp out of
+ * range; 54001, statement too complex): the caller's input is at fault, not the database.
+ */
+export function isDataException(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code === '54001');
 }
 
 export async function pingDatabase(db: Knex): Promise<void> {

@@ -8,7 +8,7 @@ import { AuditLogRepository } from './data-access/audit-log.repository.js';
 import { auditFactConsumer } from './entry-points/queue/audit-fact.consumer.js';
 
 export async function start(config: Config, logger: Logger): Promise<RunningService> {
-  const db = createDatabase({ url: config.databaseUrl, poolMax: 4, applicationName: 'hookway-audit' });
+  const db = createDatabase({ url: config.databaseUrl, poolMax: 4, applicationName: 'hookway-audit', logger });
   const broker = await Broker.connect({
     url: config.rabbitmqUrl,
     prefix: config.brokerPrefix,

@@ -19,7 +19,7 @@ import { webhookRoutes } from './entry-points/http/webhook.routes.js';
 const RELAY_GRACE_MS = 10_000;
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number }> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-ingress' });
+  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-ingress', logger });
   let broker: Broker;
   try {
     broker = await Broker.connect({

@@ -13,7 +13,7 @@ export class AuditLogRepository {
   async append(entry: ChainedEntry): Promise<AppendResult> {
     return this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
-      const existing = await trx('audit_entries').where({ fact_id: entry.factId }).first('id');
+      const existing = await trx('audit_entries').where({ fact_id: entry.factId }).first<{ id: number } | undefined>('id');
       if (existing) return { appended: false };
       const last = await trx('audit_entries').orderBy('id', 'desc').first<{ hash: string } | undefined>('hash');
       const prevHash = last?.hash ?? GENESIS_HASH;

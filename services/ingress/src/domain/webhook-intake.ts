@@ -3,7 +3,7 @@
 // latency, never an event). Publishes run in the background and are drained on shutdown.
 import { randomUUID } from 'node:crypto';
 import { auditFact, type EventStatus } from '@hookway/contracts';
-import { isDatabaseUnavailable } from '@hookway/db';
+import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { badRequest, notFound, unavailable } from '@hookway/http';
 import { errorFields, type Logger } from '@hookway/logger';
 import { publishEventMessages, type MessagePublisher, type OutboxEvent } from './event-publisher.js';
@@ -57,13 +57,6 @@ export interface WebhookIntakeDeps {
   logger: Logger;
 }
 
-// SQLSTATE class 22 (data exception: a timestamp PostgreSQL cannot hold, "\u0000" in jsonb) and
-// 54001 (statement too complex) are the sender's fault, not ours.
-function isBadInputError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && (code.startsWith('22') || code === '54001');
-}
-
 export class WebhookIntake {
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -114,7 +107,7 @@ export class WebhookIntake {
       return await work();
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw unavailable('the event could not be stored; retry later', error);
-      if (isBadInputError(error)) {
+      if (isDataException(error)) {
         const message = 'the payload holds a value that cannot be stored';
         throw badRequest('INVALID_PAYLOAD', message, { errors: [{ path: '/', message }] });
       }
