@@ -1,0 +1,95 @@
+// Reads the hash-chained audit log: filtered pages for operators, and id-ordered batches for verification.
+import type { Knex } from '@hookway/db';
+import { paginate, type Page, type PageRequest } from './shared.js';
+
+export interface AuditEntry {
+  id: number;
+  factId: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  correlationId: string | null;
+  details: Record<string, unknown>;
+  occurredAt: Date;
+  recordedAt: Date;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditSearch extends PageRequest {
+  entityType?: string | null;
+  entityId?: string | null;
+  action?: string | null;
+}
+
+interface AuditEntryRow {
+  id: number;
+  fact_id: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  actor: string;
+  correlation_id: string | null;
+  details: Record<string, unknown>;
+  occurred_at: Date;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = [
+  'id', 'fact_id', 'entity_type', 'entity_id', 'action', 'actor', 'correlation_id', 'details', 'occurred_at',
+  'recorded_at', 'prev_hash', 'hash',
+] as const;
+
+function toAuditEntry(row: AuditEntryRow): AuditEntry {
+  return {
+    id: row.id,
+    factId: row.fact_id,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    action: row.action,
+    actor: row.actor,
+    correlationId: row.correlation_id,
+    details: row.details,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export class AuditEntryRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Newest first. */
+  async search(search: AuditSearch): Promise<Page<AuditEntry>> {
+    const filtered = (): Knex.QueryBuilder => {
+      let query = this.db('audit_entries');
+      if (search.entityType) query = query.where('entity_type', search.entityType);
+      if (search.entityId) query = query.where('entity_id', search.entityId);
+      if (search.action) query = query.where('action', search.action);
+      return query;
+    };
+    return paginate<AuditEntryRow, AuditEntry>(
+      filtered,
+      search,
+      (query) => query.select(COLUMNS).orderBy('id', 'desc'),
+      toAuditEntry,
+    );
+  }
+
+  /** The whole log in id order, fetched in keyset batches so memory stays flat however long it is. */
+  async *inChainOrder(batchSize = 1_000): AsyncGenerator<AuditEntry> {
+    let afterId = 0;
+    for (;;) {
+      const rows = (await this.db('audit_entries').select(COLUMNS).where('id', '>', afterId).orderBy('id')
+        .limit(batchSize)) as AuditEntryRow[];
+      for (const row of rows) yield toAuditEntry(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < batchSize) return;
+      afterId = last.id;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// Reads delivery attempts: the per-event timeline and the operator-wide delivery log.
+import type { Knex } from '@hookway/db';
+import { paginate, type Page, type PageRequest } from './shared.js';
+
+export type AttemptStatus = 'success' | 'failed';
+
+export interface DeliveryAttempt {
+  id: string;
+  jobId: string;
+  eventId: string;
+  integrationId: string;
+  attemptNumber: number;
+  status: AttemptStatus;
+  statusCode: number | null;
+  latencyMs: number;
+  requestUrl: string;
+  requestHeaders: Record<string, unknown>;
+  responseHeaders: Record<string, unknown> | null;
+  responseBody: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+}
+
+export interface AttemptSearch extends PageRequest {
+  status?: AttemptStatus | null;
+  eventId?: string | null;
+  integrationId?: string | null;
+}
+
+interface DeliveryAttemptRow {
+  id: string;
+  job_id: string;
+  event_id: string;
+  integration_id: string;
+  attempt_number: number;
+  status: AttemptStatus;
+  status_code: number | null;
+  latency_ms: number;
+  request_url: string;
+  request_headers: Record<string, unknown>;
+  response_headers: Record<string, unknown> | null;
+  response_body: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Date;
+}
+
+const ATTEMPT_COLUMNS = [
+  'id', 'job_id', 'event_id', 'integration_id', 'attempt_number', 'status', 'status_code', 'latency_ms', 'request_url',
+  'request_headers', 'response_headers', 'response_body', 'error_code', 'error_message', 'created_at',
+] as const;
+
+function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    eventId: row.event_id,
+    integrationId: row.integration_id,
+    attemptNumber: row.attempt_number,
+    status: row.status,
+    statusCode: row.status_code,
+    latencyMs: row.latency_ms,
+    requestUrl: row.request_url,
+    requestHeaders: row.request_headers,
+    responseHeaders: row.response_headers,
+    responseBody: row.response_body,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    createdAt: row.created_at,
+  };
+}
+
+export class DeliveryAttemptRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Newest first. */
+  async search(search: AttemptSearch): Promise<Page<DeliveryAttempt>> {
+    const filtered = (): Knex.QueryBuilder => {
+      let query = this.db('delivery_attempts');
+      if (search.status) query = query.where('status', search.status);
+      if (search.eventId) query = query.where('event_id', search.eventId);
+      if (search.integrationId) query = query.where('integration_id', search.integrationId);
+      return query;
+    };
+    return paginate<DeliveryAttemptRow, DeliveryAttempt>(
+      filtered,
+      search,
+      (query) => query.select(ATTEMPT_COLUMNS).orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]),
+      toAttempt,
+    );
+  }
+
+  /** Every attempt of an event in the order they were made. */
+  async listForEvent(eventId: string): Promise<DeliveryAttempt[]> {
+    const rows = (await this.db('delivery_attempts').select(ATTEMPT_COLUMNS).where({ event_id: eventId })
+      .orderBy([{ column: 'created_at' }, { column: 'attempt_number' }, { column: 'id' }])) as DeliveryAttemptRow[];
+    return rows.map(toAttempt);
+  }
+
+  async countForEvent(eventId: string): Promise<number> {
+    const row = (await this.db('delivery_attempts').where({ event_id: eventId }).count<{ count: number }[]>({ count: '*' })
+      .first());
+    return row?.count ?? 0;
+  }
+
+  async latestFailedForEvent(eventId: string): Promise<DeliveryAttempt | undefined> {
+    const row = (await this.db('delivery_attempts').select(ATTEMPT_COLUMNS).where({ event_id: eventId, status: 'failed' })
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'attempt_number', order: 'desc' }]).first()) as
+      | DeliveryAttemptRow
+      | undefined;
+    return row && toAttempt(row);
+  }
+}

@@ -1,0 +1,123 @@
+// Reads normalized events. Listing never selects the raw snapshot (it can be large); the detail does.
+import type { Knex } from '@hookway/db';
+import type { EventStatus } from '@hookway/contracts';
+import { containsPattern, paginate, type Page, type PageRequest } from './shared.js';
+
+export interface StoredEvent {
+  id: string;
+  provider: string;
+  externalId: string;
+  type: string;
+  occurredAt: Date;
+  subject: string | null;
+  data: unknown;
+  status: EventStatus;
+  receivedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EventSnapshot {
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+export const EVENT_SORT_FIELDS = ['createdAt', 'occurredAt', 'status', 'receivedAt'] as const;
+export type EventSortField = (typeof EVENT_SORT_FIELDS)[number];
+
+export interface EventSearch extends PageRequest {
+  provider?: string | null;
+  status?: EventStatus | null;
+  eventType?: string | null;
+  subject?: string | null;
+  from?: string | null;
+  to?: string | null;
+  sortBy: EventSortField;
+  sortOrder: 'asc' | 'desc';
+}
+
+interface EventRow {
+  id: string;
+  provider: string;
+  external_id: string;
+  type: string;
+  occurred_at: Date;
+  subject: string | null;
+  data: unknown;
+  status: EventStatus;
+  received_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface EventDetailRow extends EventRow {
+  raw_headers: Record<string, unknown>;
+  raw_body: string;
+}
+
+const EVENT_COLUMNS = [
+  'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
+  'updated_at',
+] as const;
+
+const SORT_COLUMNS: Record<EventSortField, string> = {
+  createdAt: 'created_at',
+  occurredAt: 'occurred_at',
+  status: 'status',
+  receivedAt: 'received_at',
+};
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    provider: row.provider,
+    externalId: row.external_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    subject: row.subject,
+    data: row.data,
+    status: row.status,
+    receivedAt: row.received_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class EventRepository {
+  constructor(private readonly db: Knex) {}
+
+  async search(search: EventSearch): Promise<Page<StoredEvent>> {
+    const filtered = (): Knex.QueryBuilder => {
+      let query = this.db('events');
+      if (search.provider) query = query.where('provider', search.provider);
+      if (search.status) query = query.where('status', search.status);
+      if (search.eventType) query = query.where('type', search.eventType);
+      if (search.subject) query = query.whereILike('subject', containsPattern(search.subject));
+      if (search.from) query = query.where('occurred_at', '>=', search.from);
+      if (search.to) query = query.where('occurred_at', '<=', search.to);
+      return query;
+    };
+    // The id tie-break keeps pages stable when many rows share a sort value.
+    return paginate<EventRow, StoredEvent>(
+      filtered,
+      search,
+      (query) => query.select(EVENT_COLUMNS).orderBy([
+        { column: SORT_COLUMNS[search.sortBy], order: search.sortOrder },
+        { column: 'id', order: search.sortOrder },
+      ]),
+      toEvent,
+    );
+  }
+
+  async find(id: string): Promise<StoredEvent | undefined> {
+    const row = (await this.db('events').select(EVENT_COLUMNS).where({ id }).first()) as EventRow | undefined;
+    return row && toEvent(row);
+  }
+
+  async findWithSnapshot(id: string): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined> {
+    const row = (await this.db('events').select([...EVENT_COLUMNS, 'raw_headers', 'raw_body']).where({ id }).first()) as
+      | EventDetailRow
+      | undefined;
+    return row && { ...toEvent(row), snapshot: { headers: row.raw_headers, body: row.raw_body } };
+  }
+}

@@ -1,0 +1,56 @@
+// The operator's views of one event: its detail (snapshot, jobs, attempts) and its processing status.
+import type { DeliveryAttemptRepository, DeliveryAttempt } from '../data-access/delivery-attempt.repository.js';
+import type { DeliveryJob, DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
+import type { EventRepository, EventSnapshot, StoredEvent } from '../data-access/event.repository.js';
+import type { EventStatus } from '@hookway/contracts';
+
+export const RECENT_JOBS = 10;
+
+export interface EventDetail extends StoredEvent {
+  snapshot: EventSnapshot;
+  jobs: DeliveryJob[];
+  attempts: DeliveryAttempt[];
+}
+
+export interface ProcessingStatus {
+  eventId: string;
+  status: EventStatus;
+  attemptCount: number;
+  lastError: string | null;
+  recentJobs: DeliveryJob[];
+}
+
+/** What went wrong on a failed attempt, in the most specific words the attempt has. */
+export function describeFailure(attempt: DeliveryAttempt): string | null {
+  if (attempt.errorMessage) return attempt.errorMessage;
+  if (attempt.errorCode) return attempt.errorCode;
+  return attempt.statusCode === null ? null : `HTTP ${attempt.statusCode}`;
+}
+
+export class EventViews {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly jobs: DeliveryJobRepository,
+    private readonly attempts: DeliveryAttemptRepository,
+  ) {}
+
+  async detail(eventId: string): Promise<EventDetail | undefined> {
+    const event = await this.events.findWithSnapshot(eventId);
+    if (!event) return undefined;
+    const [jobs, attempts] = await Promise.all([this.jobs.listForEvent(eventId), this.attempts.listForEvent(eventId)]);
+    return { ...event, jobs, attempts };
+  }
+
+  async status(eventId: string): Promise<ProcessingStatus | undefined> {
+    const event = await this.events.find(eventId);
+    if (!event) return undefined;
+    const [attemptCount, failed, jobError, recentJobs] = await Promise.all([
+      this.attempts.countForEvent(eventId),
+      this.attempts.latestFailedForEvent(eventId),
+      this.jobs.latestErrorForEvent(eventId),
+      this.jobs.recentForEvent(eventId, RECENT_JOBS),
+    ]);
+    const lastError = (failed && describeFailure(failed)) ?? jobError;
+    return { eventId, status: event.status, attemptCount, lastError, recentJobs };
+  }
+}

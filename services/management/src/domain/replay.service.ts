@@ -1,0 +1,89 @@
+// Replays an event: the request is persisted (committed) first, then its messages are published and the
+// row marked published. If the broker is down the request still stands; the outbox relay publishes it
+// later through the same publishReplay, so both paths send exactly the same messages.
+import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
+import type { OutboxSource } from '@hookway/db';
+import { errorFields, type Logger } from '@hookway/logger';
+import type { NewReplayRequest, ReplayRequest, ReplayRequestRepository } from '../data-access/replay-request.repository.js';
+
+/** The part of the broker replay needs. */
+export interface ReplayPublisher {
+  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string }): Promise<void>;
+  publishAudit(fact: AuditFact): Promise<void>;
+}
+
+export class EventNotFoundError extends Error {
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} does not exist`);
+    this.name = 'EventNotFoundError';
+  }
+}
+
+export interface ReplayAccepted {
+  replayRequestId: string;
+  eventId: string;
+  /** False when the broker could not take it now; the relay will. */
+  published: boolean;
+}
+
+export class ReplayService {
+  constructor(
+    private readonly requests: ReplayRequestRepository,
+    private readonly publisher: ReplayPublisher,
+    private readonly eventsExchange: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async request(input: NewReplayRequest): Promise<ReplayAccepted> {
+    const replay = await this.requests.create(input);
+    if (!replay) throw new EventNotFoundError(input.eventId);
+    let published = false;
+    try {
+      await this.publishReplay(replay);
+      await this.requests.markPublished([replay.id]);
+      published = true;
+    } catch (error) {
+      this.logger.child({ correlationId: input.correlationId }).warn('replay persisted but not yet published; the relay will retry', {
+        replayRequestId: replay.id,
+        ...errorFields(error),
+      });
+    }
+    return { replayRequestId: replay.id, eventId: replay.eventId, published };
+  }
+
+  /** The one place a replay request becomes messages: the event to fan out again, and its audit fact. */
+  async publishReplay(replay: ReplayRequest): Promise<void> {
+    const message: EventMessage = {
+      kind: 'replay',
+      eventId: replay.eventId,
+      replayRequestId: replay.id,
+      provider: replay.provider,
+      type: replay.eventType,
+    };
+    const correlation = replay.correlationId ? { correlationId: replay.correlationId } : {};
+    await this.publisher.publish(this.eventsExchange, `${replay.provider}.${replay.eventType}`, message, {
+      messageId: replay.id,
+      ...correlation,
+    });
+    await this.publisher.publishAudit(auditFact({
+      factId: `replay.requested:${replay.id}`,
+      entityType: 'replay',
+      entityId: replay.id,
+      action: 'requested',
+      actor: replay.requestedBy,
+      // The request time, not the publish time: a relayed fact reads the same as a direct one.
+      occurredAt: replay.createdAt.toISOString(),
+      ...correlation,
+      details: { eventId: replay.eventId, reason: replay.reason },
+    }));
+  }
+
+  /** The replay_requests outbox, for an OutboxRelay. */
+  outboxSource(): OutboxSource<ReplayRequest> {
+    return {
+      claim: (trx, limit, olderThan) => this.requests.claimUnpublished(trx, limit, olderThan),
+      publish: (replay) => this.publishReplay(replay),
+      markPublished: (trx, replays) => this.requests.markPublished(replays.map((replay) => replay.id), trx),
+    };
+  }
+}

@@ -1,0 +1,117 @@
+// Event search, detail, processing status and replay.
+import { Router, type RequestHandler } from 'express';
+import { EVENT_STATUSES, type EventStatus } from '@hookway/contracts';
+import { badRequest, bodyParser, isUuid, notFound, pageMeta, queryParser, sendData, type AppError } from '@hookway/http';
+import { EVENT_SORT_FIELDS, type EventRepository, type EventSortField } from '../../data-access/event.repository.js';
+import type { EventViews } from '../../domain/event-views.js';
+import { EventNotFoundError, type ReplayService } from '../../domain/replay.service.js';
+import { optionalText, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
+
+interface EventQuery {
+  page: number;
+  pageSize: number;
+  provider?: string | null;
+  status?: EventStatus | null;
+  eventType?: string | null;
+  subject?: string | null;
+  from?: string | null;
+  to?: string | null;
+  sortBy: EventSortField;
+  sortOrder: 'asc' | 'desc';
+}
+
+const parseEventQuery = queryParser<EventQuery>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['page', 'pageSize', 'sortBy', 'sortOrder'],
+  properties: {
+    page: pageProperty,
+    pageSize: pageSizeProperty,
+    provider: optionalText,
+    status: { type: 'string', enum: [...EVENT_STATUSES], nullable: true },
+    eventType: optionalText,
+    subject: optionalText,
+    from: { type: 'string', format: 'date-time', nullable: true },
+    to: { type: 'string', format: 'date-time', nullable: true },
+    sortBy: { type: 'string', enum: [...EVENT_SORT_FIELDS], default: 'receivedAt' },
+    sortOrder: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+  },
+} satisfies QuerySchema<EventQuery>);
+
+interface ReplayBody {
+  requestedBy: string;
+  reason: string;
+}
+
+const parseReplayBody = bodyParser<ReplayBody>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestedBy', 'reason'],
+  properties: {
+    // At least one non-blank character: "who" and "why" must say something.
+    requestedBy: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    reason: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S' },
+  },
+});
+
+function eventNotFound(id: string): AppError {
+  return notFound('EVENT_NOT_FOUND', `event ${id} does not exist`);
+}
+
+/** A malformed id cannot name an event: answer 404 rather than let PostgreSQL reject the uuid. */
+function requireEventId(id: string): string {
+  if (!isUuid(id)) throw eventNotFound(id);
+  return id;
+}
+
+export interface EventRouteDependencies {
+  events: EventRepository;
+  views: EventViews;
+  replays: ReplayService;
+}
+
+export function eventRoutes({ events, views, replays }: EventRouteDependencies): Router {
+  const router = Router();
+
+  router.get('/events', async (req, res) => {
+    const query = parseEventQuery(req.query);
+    if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+      throw badRequest('INVALID_QUERY', 'query string is invalid', {
+        errors: [{ path: '/from', message: 'must not be later than to' }],
+      });
+    }
+    const page = await events.search(query);
+    sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
+  });
+
+  router.get('/events/:id', async (req, res) => {
+    const id = requireEventId(req.params.id);
+    const detail = await views.detail(id);
+    if (!detail) throw eventNotFound(id);
+    sendData(res, 200, detail);
+  });
+
+  // One handler, two paths: the alias exists for polling clients.
+  const processingStatus: RequestHandler<{ id: string }> = async (req, res) => {
+    const id = requireEventId(req.params.id);
+    const view = await views.status(id);
+    if (!view) throw eventNotFound(id);
+    sendData(res, 200, view);
+  };
+  router.get('/events/:id/status', processingStatus);
+  router.get('/processing-status/:id', processingStatus);
+
+  router.post('/events/:id/replay', async (req, res) => {
+    const id = requireEventId(req.params.id);
+    const body = parseReplayBody(req.body);
+    try {
+      const accepted = await replays.request({ eventId: id, ...body, correlationId: req.requestId });
+      sendData(res, 202, { replayRequestId: accepted.replayRequestId, eventId: accepted.eventId });
+    } catch (error) {
+      if (error instanceof EventNotFoundError) throw eventNotFound(id);
+      throw error;
+    }
+  });
+
+  return router;
+}
