@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { errorFields, type Logger } from '@hookway/logger';
-import { AppError } from './errors.js';
+import { isDatabaseUnavailable } from '@hookway/db';
+import { AppError, unavailable } from './errors.js';
 import { sendError } from './envelope.js';
 
 declare global {
@@ -80,15 +81,17 @@ interface BodyParserError {
 }
 
 /**
- * Mount after the routes: AppError → its status and code; body-parser failures → 400/413/415;
+ * Mount after the routes: AppError → its status and code; database unreachable → 503; body-parser failures → 400/413/415;
  * anything else → 500 INTERNAL_ERROR with an error id that is also logged (the message stays inside).
  */
 export function errorHandler(): ErrorRequestHandler {
-  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+  return (thrown: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
-      next(error);
+      next(thrown);
       return;
     }
+    // An unreachable database is a 503 the caller may retry, not a 500.
+    const error = isDatabaseUnavailable(thrown) ? unavailable('a dependency is unavailable; retry later', thrown) : thrown;
     if (error instanceof AppError) {
       if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       if (error.status >= 500) req.log.warn('request failed', { code: error.code, ...errorFields(error.cause ?? error) });

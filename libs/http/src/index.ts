@@ -4,3 +4,4 @@ export { sendData, sendError, pageMeta, type PageMeta } from './envelope.js';
 export { apiKeyAuth, managementAuth, API_KEY_ACTOR, READ_SCOPE, WRITE_SCOPE, type ManagementAuthOptions } from './auth.js';
 export { queryParser, bodyParser, isUuid, type Parser } from './validation.js';
 export { listen, type RunningServer } from './server.js';
+export { healthRoutes, type DependencyCheck, type CheckResult } from './health.js';

@@ -3,7 +3,7 @@
 import type { Config } from '@hookway/config';
 import { Broker } from '@hookway/broker';
 import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
-import { createHttpApp, errorHandler, listen, notFoundHandler } from '@hookway/http';
+import { createHttpApp, errorHandler, healthRoutes, listen, notFoundHandler } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import { isEntryPoint, runMain } from '@hookway/runtime';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
@@ -12,7 +12,6 @@ import { publishEventMessages } from './domain/event-publisher.js';
 import { createProviderRegistry } from './domain/providers/registry.js';
 import { WebhookIntake } from './domain/webhook-intake.js';
 import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
-import { healthRoutes } from './entry-points/http/health.routes.js';
 import { webhookRoutes } from './entry-points/http/webhook.routes.js';
 
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
@@ -41,7 +40,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   );
 
   const app = createHttpApp({ logger, parseJson: false });
-  app.use('/api/v1', healthRoutes({ pingDatabase: () => pingDatabase(db), isBrokerConnected: () => broker.isConnected() }));
+  app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
   app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes));
   if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));
   app.use(notFoundHandler());

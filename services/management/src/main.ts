@@ -3,7 +3,7 @@
 import type { Config } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
 import { Broker } from '@hookway/broker';
-import { createDatabase, OutboxRelay } from '@hookway/db';
+import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, listen, notFoundHandler } from '@hookway/http';
 import { isEntryPoint, runMain } from '@hookway/runtime';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
@@ -15,7 +15,6 @@ import { ReplayRequestRepository } from './data-access/replay-request.repository
 import { EventViews } from './domain/event-views.js';
 import { ReplayService } from './domain/replay.service.js';
 import { apiKeyScheme } from './entry-points/http/auth.js';
-import { databaseUnavailableAs503 } from './entry-points/http/database-errors.js';
 import { managementApi } from './entry-points/http/router.js';
 
 export interface RunningManagement {
@@ -24,7 +23,7 @@ export interface RunningManagement {
 }
 
 export async function start(config: Config, logger: Logger): Promise<RunningManagement> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-management' });
+  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-management', logger });
   const broker = await Broker.connect({
     url: config.rabbitmqUrl,
     prefix: config.brokerPrefix,
@@ -45,7 +44,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
 
   const app = createHttpApp({ logger });
   app.use('/api/v1', managementApi({
-    health: { db, brokerConnected: () => broker.isConnected() },
+    health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
     authSchemes: [apiKeyScheme(config.managementApiKey)],
     integrations: new IntegrationRepository(db),
     events,
@@ -55,7 +54,6 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     auditEntries: new AuditEntryRepository(db),
   }));
   app.use(notFoundHandler());
-  app.use(databaseUnavailableAs503());
   app.use(errorHandler());
 
   const server = await listen(app, config.managementPort);

@@ -34,7 +34,7 @@ describe('management access, health and integrations', () => {
   it('when dependencies are up, health is public and reports postgres and rabbitmq', async () => {
     const response = await fx.http.get('/api/v1/health');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ success: true, data: { status: 'ok', checks: { postgres: 'up', rabbitmq: 'up' } }, meta: {} });
+    expect(response.body).toEqual({ success: true, data: { status: 'ok', checks: { postgres: { status: 'up' }, rabbitmq: { status: 'up' } } }, meta: {} });
   });
 
   it('when the route does not exist, returns the 404 envelope', async () => {
@@ -101,6 +101,6 @@ describe('management with the database unreachable', () => {
 
     const health = await http.get('/api/v1/health');
     expect(health.status).toBe(503);
-    expect(dataOf(health)).toEqual({ status: 'degraded', checks: { postgres: 'down', rabbitmq: 'up' } });
+    expect(dataOf(health)).toEqual({ status: 'degraded', checks: { postgres: { status: 'down' }, rabbitmq: { status: 'up' } } });
   });
 });

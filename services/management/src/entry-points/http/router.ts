@@ -1,7 +1,7 @@
 // The management API under /api/v1: health is public, everything after the auth chain is not.
 import { Router } from 'express';
 import { requireAuth, type AuthScheme } from './auth.js';
-import { healthRoutes, type HealthDependencies } from './health.routes.js';
+import { healthRoutes, type DependencyCheck } from '@hookway/http';
 import { integrationRoutes } from './integrations.routes.js';
 import { eventRoutes, type EventRouteDependencies } from './events.routes.js';
 import { deliveryRoutes } from './deliveries.routes.js';
@@ -11,7 +11,7 @@ import type { DeliveryAttemptRepository } from '../../data-access/delivery-attem
 import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
 
 export interface ManagementApiDependencies extends EventRouteDependencies {
-  health: HealthDependencies;
+  health: Record<string, DependencyCheck>;
   authSchemes: AuthScheme[];
   integrations: IntegrationRepository;
   attempts: DeliveryAttemptRepository;
