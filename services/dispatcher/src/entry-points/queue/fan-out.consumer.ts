@@ -1,0 +1,24 @@
+// hookway.dispatcher.events: validates the event message and hands it to the fan-out.
+import type { ConsumeHandler } from '@hookway/broker';
+import { isEventMessage, parseMessage } from '@hookway/contracts';
+import type { Logger } from '@hookway/logger';
+import type { FanOut } from '../../domain/fan-out.js';
+import { correlationIdOf } from './message-context.js';
+
+export function fanOutConsumer(fanOut: FanOut, logger: Logger): ConsumeHandler {
+  return async (message) => {
+    const parsed = parseMessage(message.content, isEventMessage);
+    if (!parsed.ok) {
+      logger.warn('unreadable event message dead-lettered', { reason: parsed.reason });
+      return { action: 'dead', reason: parsed.reason };
+    }
+    const correlationId = correlationIdOf(message, parsed.value.eventId);
+    const log = logger.child({ correlationId, eventId: parsed.value.eventId, kind: parsed.value.kind });
+    const result = await fanOut.dispatch(parsed.value, { correlationId, logger: log });
+    if (result.outcome === 'rejected') {
+      log.warn('event message dead-lettered', { reason: result.reason });
+      return { action: 'dead', reason: result.reason };
+    }
+    return { action: 'ack' };
+  };
+}

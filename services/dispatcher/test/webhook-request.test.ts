@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { Webhook } from 'standardwebhooks';
+import { generateSigningSecret } from '@hookway/signing';
+import { buildWebhookRequest, isReservedHeader } from '../src/domain/webhook-request.js';
+
+const event = {
+  id: 'e7b1c1b4-8f0e-4d0a-9b7a-2f1d5d0f4c11',
+  type: 'order.created',
+  provider: 'acme',
+  occurredAt: new Date('2026-11-22T10:00:00Z'),
+  subject: null,
+  data: { total: 1 },
+};
+
+describe('buildWebhookRequest', () => {
+  it('sends the documented body, signed for the event id', () => {
+    const secret = generateSigningSecret();
+    const request = buildWebhookRequest({ event, secrets: [secret], customHeaders: {} });
+    expect(JSON.parse(request.body)).toEqual({
+      id: event.id, type: 'order.created', provider: 'acme', occurredAt: '2026-11-22T10:00:00.000Z', subject: null, data: { total: 1 },
+    });
+    expect(new Webhook(secret).verify(request.body, request.headers)).toEqual(JSON.parse(request.body));
+  });
+
+  it('keeps custom headers, drops reserved ones in any case, and drops values that could split a header', () => {
+    const request = buildWebhookRequest({
+      event,
+      secrets: [generateSigningSecret()],
+      customHeaders: {
+        'X-Tenant': 't-1',
+        'WEBHOOK-ID': 'forged',
+        'Content-Length': '1',
+        'Transfer-Encoding': 'chunked',
+        'x-injected': 'a\r\nx-evil: 1',
+        'bad name': 'v',
+        'x-number': 5,
+      },
+    });
+    expect(request.headers).toEqual({
+      'x-tenant': 't-1',
+      'content-type': 'application/json',
+      'user-agent': 'Hookway/0.1',
+      'webhook-id': event.id,
+      'webhook-timestamp': expect.stringMatching(/^\d+$/),
+      'webhook-signature': expect.stringMatching(/^v1,/),
+    });
+  });
+
+  it('names webhook-* and transport headers reserved', () => {
+    expect(['webhook-anything', 'Host', 'connection', 'user-agent'].every(isReservedHeader)).toBe(true);
+    expect(isReservedHeader('authorization')).toBe(false);
+  });
+});
