@@ -80,3 +80,30 @@ describe('SsrfGuard.lookup at connect time', () => {
     await expect(new SsrfGuard(['127.0.0.0/8', '::1/128']).checkResolvedUrl('http://localhost/hook')).resolves.toBeUndefined();
   });
 });
+
+describe('WebhookClient behind the guard', () => {
+  it('records SSRF_BLOCKED for a name resolving to loopback and for a loopback IP literal, sending nothing', async () => {
+    const { Agent } = await import('node:http');
+    const { Agent: HttpsAgent } = await import('node:https');
+    const { WebhookClient } = await import('../src/index.js');
+    const receiver = await startReceiver();
+    const agents = { http: new Agent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    try {
+      const blocked = new WebhookClient({ timeoutMs: 2_000, agents, guard: new SsrfGuard([]) });
+      for (const url of [`http://localhost:${receiver.port}/hook`, `${receiver.url}/hook`]) {
+        const result = await blocked.send(url, { body: '{}', headers: { 'content-type': 'application/json' } });
+        expect(result).toMatchObject({ kind: 'error', errorCode: 'SSRF_BLOCKED', responseBody: null });
+      }
+      expect(receiver.requests).toHaveLength(0);
+
+      const allowed = new WebhookClient({ timeoutMs: 2_000, agents, guard: new SsrfGuard(['127.0.0.0/8', '::1/128']) });
+      const result = await allowed.send(`http://localhost:${receiver.port}/hook`, { body: '{}', headers: { 'content-type': 'application/json' } });
+      expect(result).toMatchObject({ kind: 'response', statusCode: 200, responseBody: 'ok' });
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      agents.http.destroy();
+      agents.https.destroy();
+      await receiver.close();
+    }
+  });
+});

@@ -16,10 +16,10 @@ import { JobDelivery } from './domain/job-delivery.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
 import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
-import { WebhookClient } from './outbound/webhook-client.js';
+import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-dispatcher' });
+  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-dispatcher', logger });
   let broker: Broker;
   try {
     broker = await Broker.connect({
@@ -54,7 +54,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     events,
     integrations,
     publisher,
-    sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents }),
+    sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),
     openSecret: (sealed) => secretBox.open(sealed),
   });
 

@@ -3,7 +3,7 @@ import type { Knex } from '@hookway/db';
 import type { EventStatus, JobStatus } from '@hookway/contracts';
 import { rollUpEventStatus } from '../domain/event-status.js';
 import type { EventStore } from '../domain/ports.js';
-import type { OutboundEvent } from '../domain/webhook-request.js';
+import type { OutboundEvent } from '@hookway/outbound';
 
 interface EventRow {
   id: string;

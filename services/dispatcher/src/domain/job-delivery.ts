@@ -8,7 +8,7 @@ import { classifyOutcome, type DeliveryOutcome } from './delivery-outcome.js';
 import type {
   AttemptRecord, AttemptSummary, DispatchPublisher, EventStore, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
 } from './ports.js';
-import { buildWebhookRequest } from './webhook-request.js';
+import { buildWebhookRequest } from '@hookway/outbound';
 
 export type JobDeliveryResult = 'succeeded' | 'failed' | 'parked' | 'skipped';
 

@@ -1,8 +1,7 @@
 // What the dispatcher's rules need from the outside world, stated as small interfaces so the
 // domain holds no knex, amqplib or got types. data-access/ and outbound/ implement them.
 import type { AuditFact, EventStatus, IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
-import type { DeliveryResult } from './delivery-outcome.js';
-import type { OutboundEvent, WebhookRequest } from './webhook-request.js';
+import type { OutboundEvent } from '@hookway/outbound';
 
 export interface EventStore {
   findById(eventId: string): Promise<OutboundEvent | undefined>;
@@ -107,12 +106,4 @@ export interface DispatchPublisher {
   publishAudit(fact: AuditFact): Promise<void>;
 }
 
-/** Delivery of one signed request; never throws for an HTTP or network failure. */
-export type WebhookResult = DeliveryResult & {
-  /** First 4 KiB of the response body (null when no response arrived). */
-  responseBody: string | null;
-};
-
-export interface WebhookSender {
-  send(url: string, request: WebhookRequest): Promise<WebhookResult>;
-}
+export type { WebhookResult, WebhookSender } from '@hookway/outbound';

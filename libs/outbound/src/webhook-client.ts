@@ -4,8 +4,31 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import got, { RequestError, TimeoutError, type Got } from 'got';
-import type { WebhookRequest } from '../domain/webhook-request.js';
-import type { WebhookResult, WebhookSender } from '../domain/ports.js';
+import { SsrfBlockedError, type SsrfGuard } from './ssrf-guard.js';
+import type { WebhookRequest } from './webhook-request.js';
+
+/** What one HTTP attempt produced, transport-neutral; the client never throws for HTTP or network failures. */
+export type WebhookResult =
+  | {
+      kind: 'response';
+      statusCode: number;
+      headers: Record<string, string | string[] | undefined>;
+      latencyMs: number;
+      /** First 4 KiB of the response body. */
+      responseBody: string;
+    }
+  | {
+      kind: 'error';
+      /** TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DNS_LOOKUP_FAILED, INVALID_REQUEST, SSRF_BLOCKED or the client's own code. */
+      errorCode: string;
+      message: string;
+      latencyMs: number;
+      responseBody: null;
+    };
+
+export interface WebhookSender {
+  send(url: string, request: WebhookRequest): Promise<WebhookResult>;
+}
 
 export const RESPONSE_BODY_LIMIT = 4_096;
 
@@ -26,6 +49,7 @@ const ERROR_CODES: Record<string, string> = {
 
 export function errorCodeOf(error: unknown): string {
   if (error instanceof TimeoutError) return 'TIMEOUT';
+  if (error instanceof SsrfBlockedError) return error.code;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return 'REQUEST_ERROR';
   return ERROR_CODES[code] ?? code;
@@ -39,13 +63,18 @@ function bodySnippet(body: Buffer): string {
 export interface WebhookClientOptions {
   timeoutMs: number;
   agents: { http: HttpAgent; https: HttpsAgent };
+  /** Refuses private and other non-public addresses, at connect time, on every resolved address. */
+  guard: SsrfGuard;
 }
 
 export class WebhookClient implements WebhookSender {
   private readonly got: Got;
+  private readonly guard: SsrfGuard;
 
   constructor(options: WebhookClientOptions) {
+    this.guard = options.guard;
     this.got = got.extend({
+      dnsLookup: options.guard.lookup,
       throwHttpErrors: false,
       followRedirect: false,
       retry: { limit: 0 },
@@ -58,6 +87,8 @@ export class WebhookClient implements WebhookSender {
     const startedAt = performance.now();
     const elapsed = (): number => Math.round(performance.now() - startedAt);
     try {
+      // IP literals never reach the DNS lookup, so they are checked here; names are checked at connect time.
+      this.guard.checkUrl(url);
       const response = await this.got.post(url, { body: request.body, headers: request.headers, responseType: 'buffer' });
       return {
         kind: 'response',
@@ -68,7 +99,7 @@ export class WebhookClient implements WebhookSender {
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof RequestError) && !(error instanceof TypeError)) throw error;
+      if (!(error instanceof RequestError) && !(error instanceof TypeError) && !(error instanceof SsrfBlockedError)) throw error;
       return { kind: 'error', errorCode: errorCodeOf(error), message, latencyMs: elapsed(), responseBody: null };
     }
   }

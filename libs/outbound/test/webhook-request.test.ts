@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '@hookway/signing';
-import { buildWebhookRequest, isReservedHeader } from '../src/domain/webhook-request.js';
+import { buildWebhookRequest, isReservedHeader } from '../src/index.js';
 
 const event = {
   id: 'e7b1c1b4-8f0e-4d0a-9b7a-2f1d5d0f4c11',
