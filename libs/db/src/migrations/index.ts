@@ -2,13 +2,17 @@
 // under tsx, jest and the built JavaScript. Append new ones; never edit a released one.
 import type { Knex } from 'knex';
 import * as initial from './20261122_001_initial.js';
+import * as operations from './20261122_002_operations.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [['20261122_001_initial', initial]];
+export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261122_001_initial', initial],
+  ['20261122_002_operations', operations],
+];
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: () => Promise.resolve(MIGRATIONS.map(([name]) => name)),
