@@ -10,11 +10,15 @@ const production = process.env.NODE_ENV === 'production';
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-for (const service of SERVICES) {
+// On one host every service needs its own ops port (/metrics, /health, /ready): OPS_PORT, OPS_PORT+1, ...
+const opsBase = Number(process.env.OPS_PORT ?? 9464);
+
+for (const [index, service] of SERVICES.entries()) {
   const args = production
     ? [`services/${service}/dist/main.js`]
     : ['--conditions=development', '--import', 'tsx', `services/${service}/src/main.ts`];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const env = { ...process.env, OPS_PORT: String(opsBase + index) };
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
   children.set(service, child);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${service.padEnd(10)} | ${line}\n`));
@@ -46,6 +50,7 @@ setTimeout(() => {
   if (stopping) return;
   process.stdout.write(
     `\nHookway is up: ingress http://127.0.0.1:${ingressPort}/api/v1  management http://127.0.0.1:${managementPort}/api/v1\n` +
+      `Metrics, liveness and readiness: ${SERVICES.map((service, index) => `${service} :${opsBase + index}`).join(', ')} (/metrics, /health, /ready)\n` +
       'Send a first webhook with the curl line from the README.\n\n',
   );
 }, 3_000).unref();

@@ -10,6 +10,8 @@ export interface Config {
   logLevel: string;
   ingressPort: number;
   managementPort: number;
+  /** Port of /metrics, /health and /ready (every service, workers included). */
+  opsPort: number;
   databaseUrl: string;
   rabbitmqUrl: string;
   brokerPrefix: string;
@@ -43,7 +45,7 @@ const schema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'nodeEnv', 'logLevel', 'ingressPort', 'managementPort', 'databaseUrl', 'rabbitmqUrl', 'brokerPrefix',
+    'nodeEnv', 'logLevel', 'ingressPort', 'managementPort', 'opsPort', 'databaseUrl', 'rabbitmqUrl', 'brokerPrefix',
     'acmeWebhookSecret', 'globexWebhookToken', 'managementApiKey', 'managementJwtSecret', 'secretEncryptionKey',
     'retryScheduleMs', 'outboundAllowCidrs', 'maxBodyBytes', 'deliveryTimeoutMs', 'dispatcherPrefetch',
     'outboxRelayIntervalMs', 'circuitBreakerThreshold', 'rotationGraceMs', 'sinkBaseUrl',
@@ -53,6 +55,7 @@ const schema: JSONSchemaType<Config> = {
     logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] },
     ingressPort: { type: 'integer', minimum: 0, maximum: 65535 },
     managementPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    opsPort: { type: 'integer', minimum: 0, maximum: 65535 },
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     rabbitmqUrl: { type: 'string', pattern: '^amqps?://' },
     brokerPrefix: { type: 'string', pattern: '^[a-zA-Z0-9_-]+(\\.[a-zA-Z0-9_-]+)*$' },
@@ -127,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     ingressPort,
     managementPort: integer('MANAGEMENT_PORT', 3001),
+    opsPort: integer('OPS_PORT', 9464),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hookway',
     rabbitmqUrl: env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     brokerPrefix: env.BROKER_PREFIX ?? 'hookway',

@@ -5,3 +5,4 @@ export { apiKeyAuth, managementAuth, API_KEY_ACTOR, READ_SCOPE, WRITE_SCOPE, typ
 export { queryParser, bodyParser, isUuid, type Parser } from './validation.js';
 export { listen, type RunningServer } from './server.js';
 export { healthRoutes, type DependencyCheck, type CheckResult } from './health.js';
+export { httpMetrics } from './metrics.js';

@@ -17,6 +17,7 @@ export function testConfig(overrides: { databaseUrl: string; brokerPrefix: strin
     DELIVERY_TIMEOUT: '2s',
     INGRESS_PORT: '0',
     MANAGEMENT_PORT: '0',
+    OPS_PORT: '0',
     ...overrides.env,
   });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { Broker } from '@hookway/broker';
 import { auditFact, chainHash, GENESIS_HASH, type AuditFact } from '@hookway/contracts';
 import { createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
@@ -32,7 +33,7 @@ describe('audit service', () => {
   let database: TestDatabase;
   let fixture: TestBroker;
   let publisher: Broker;
-  let service: { stop(): Promise<void> };
+  let service: { stop(): Promise<void>; opsPort: number };
 
   beforeAll(async () => {
     database = await createTestDatabase('audit');
@@ -91,5 +92,14 @@ describe('audit service', () => {
     const dead = await waitFor(() => fixture.take(fixture.topology.queues.dead).then((m) => m ?? undefined), { what: 'a dead letter' });
     expect(dead.body).toMatchObject({ reason: expect.stringContaining('schema'), sourceQueue: fixture.topology.queues.audit });
     expect((await rows()).length).toBe(before);
+  });
+
+  it('exposes the chain length and appended facts as metrics, and is ready', async () => {
+    const count = (await rows()).length;
+    const ops = `http://127.0.0.1:${service.opsPort}`;
+    const metrics = (await request(ops).get('/metrics')).text;
+    expect(metrics).toContain(`hookway_audit_chain_length{service="audit"} ${count}`);
+    expect(metrics).toContain('hookway_audit_entries_appended_total{fact="event.received",service="audit"} 1');
+    expect((await request(ops).get('/ready')).status).toBe(200);
   });
 });

@@ -2,10 +2,11 @@
 // events table (which is the outbox), and publishes them for the dispatcher.
 import type { Config } from '@hookway/config';
 import { Broker } from '@hookway/broker';
-import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
-import { createHttpApp, errorHandler, healthRoutes, listen, notFoundHandler } from '@hookway/http';
+import { createDatabase, migrationsCurrent, OutboxRelay, pingDatabase } from '@hookway/db';
+import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, notFoundHandler } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
-import { isEntryPoint, runMain } from '@hookway/runtime';
+import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { Counter, Gauge } from 'prom-client';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
 import { EventRepository } from './data-access/event.repository.js';
 import { publishEventMessages } from './domain/event-publisher.js';
@@ -17,7 +18,7 @@ import { webhookRoutes } from './entry-points/http/webhook.routes.js';
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
 
-export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number }> {
+export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
   const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-ingress', logger });
   let broker: Broker;
   try {
@@ -39,25 +40,55 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     { db, logger, name: 'events', intervalMs: config.outboxRelayIntervalMs, graceMs: RELAY_GRACE_MS },
   );
 
+  const registry = createMetricsRegistry('ingress');
+  const webhooks = new Counter({
+    name: 'hookway_webhooks_total',
+    help: 'Webhooks received, by provider and outcome (accepted, duplicate, or the error code)',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hookway_outbox_backlog',
+    help: 'Accepted events not yet confirmed by the broker',
+    registers: [registry],
+    collect: async function collect(this: Gauge) {
+      this.set(await events.countUnpublished());
+    },
+  });
+
   const app = createHttpApp({ logger, parseJson: false });
+  app.use(httpMetrics(registry));
   app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
-  app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes));
+  app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes, (provider, outcome) => webhooks.inc({ provider, outcome })));
   if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));
   app.use(notFoundHandler());
   app.use(errorHandler());
 
   const server = await listen(app, config.ingressPort);
+  const ops = await startOpsServer({
+    port: config.opsPort,
+    registry,
+    readiness: {
+      postgres: () => pingDatabase(db),
+      rabbitmq: () => broker.isConnected(),
+      migrations: () => migrationsCurrent(db),
+    },
+  });
   relay.start();
-  logger.info('ingress listening', { port: server.port });
+  logger.info('ingress listening', { port: server.port, opsPort: ops.port });
 
   return {
     port: server.port,
+    opsPort: ops.port,
     stop: async () => {
+      // Readiness fails first so the load balancer stops sending; in-flight requests finish; then the rest.
+      ops.drain();
       await server.close();
       await relay.stop();
       await intake.drain();
       await broker.close();
       await db.destroy();
+      await ops.close();
     },
   };
 }

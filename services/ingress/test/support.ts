@@ -17,6 +17,8 @@ export interface Harness {
   broker: TestBroker;
   config: Config;
   url: string;
+  /** The ops endpoint: /metrics, /health, /ready. */
+  opsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startHarness(
     broker,
     config,
     url: `http://127.0.0.1:${service.port}`,
+    opsUrl: `http://127.0.0.1:${service.opsPort}`,
     stop: async () => {
       try {
         await service.stop();

@@ -10,6 +10,12 @@ export type AppendResult = { appended: true; id: number; hash: string } | { appe
 export class AuditLogRepository {
   constructor(private readonly db: Knex) {}
 
+  /** Entries in the chain (ids are gap-free only while nothing was deleted: count, do not trust max(id)). */
+  async length(): Promise<number> {
+    const row = await this.db('audit_entries').count<{ count: number }[]>({ count: '*' }).first();
+    return row?.count ?? 0;
+  }
+
   async append(entry: ChainedEntry): Promise<AppendResult> {
     return this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);

@@ -43,6 +43,11 @@ export class EventRepository implements EventStore {
     return inserted.length > 0;
   }
 
+  async countUnpublished(): Promise<number> {
+    const row = await this.db('events').whereNull('published_at').count<{ count: number }[]>({ count: '*' }).first();
+    return row?.count ?? 0;
+  }
+
   async findByExternalId(provider: string, externalId: string): Promise<ExistingEvent | undefined> {
     const row = (await this.db('events')
       .select('id', 'status')

@@ -11,7 +11,7 @@ export interface AuditAppender {
   append(entry: ChainedEntry): Promise<AppendResult>;
 }
 
-export function auditFactConsumer(log: AuditAppender, logger: Logger): ConsumeHandler {
+export function auditFactConsumer(log: AuditAppender, logger: Logger, onAppended: (action: string) => void = () => undefined): ConsumeHandler {
   return async (message) => {
     const parsed = parseMessage(message.content, isAuditFact);
     if (!parsed.ok) {
@@ -20,7 +20,10 @@ export function auditFactConsumer(log: AuditAppender, logger: Logger): ConsumeHa
     }
     try {
       const result = await log.append(toChainedEntry(parsed.value));
-      if (result.appended) logger.debug('audit entry appended', { factId: parsed.value.factId, id: result.id });
+      if (result.appended) {
+        onAppended(`${parsed.value.entityType}.${parsed.value.action}`);
+        logger.debug('audit entry appended', { factId: parsed.value.factId, id: result.id });
+      }
       return { action: 'ack' };
     } catch (error) {
       if (isDatabaseUnavailable(error)) return { action: 'requeue' };

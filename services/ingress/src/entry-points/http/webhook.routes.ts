@@ -1,10 +1,13 @@
 // POST /webhooks/:provider. The provider is resolved before a byte of the body is read, and the body
 // is read raw so the provider can verify the exact bytes before anything trusts them.
 import express, { Router, type RequestHandler } from 'express';
-import { notFound, sendData } from '@hookway/http';
+import { AppError, notFound, sendData } from '@hookway/http';
 import type { WebhookIntake } from '../../domain/webhook-intake.js';
 
-export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number): Router {
+/** Counts each webhook's fate by provider: accepted, duplicate, or rejected with its error code. */
+export type WebhookOutcomeCounter = (provider: string, outcome: string) => void;
+
+export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number, count: WebhookOutcomeCounter = () => undefined): Router {
   const knownProvider: RequestHandler<{ provider: string }> = (req, _res, next) => {
     if (intake.isKnownProvider(req.params.provider)) next();
     else next(notFound('UNKNOWN_PROVIDER', `no webhook provider named "${req.params.provider}"`));
@@ -16,13 +19,19 @@ export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number): Rout
     knownProvider,
     express.raw({ type: () => true, limit: maxBodyBytes }),
     async (req, res) => {
-      const result = await intake.accept({
-        provider: req.params.provider,
-        headers: req.headers,
-        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        requestId: req.requestId,
-      });
-      sendData(res, result.duplicate ? 200 : 202, result);
+      try {
+        const result = await intake.accept({
+          provider: req.params.provider,
+          headers: req.headers,
+          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          requestId: req.requestId,
+        });
+        count(req.params.provider, result.duplicate ? 'duplicate' : 'accepted');
+        sendData(res, result.duplicate ? 200 : 202, result);
+      } catch (error) {
+        count(req.params.provider, error instanceof AppError ? error.code : 'INTERNAL_ERROR');
+        throw error;
+      }
     },
   );
   return router;

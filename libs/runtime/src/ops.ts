@@ -1,0 +1,92 @@
+// The operations endpoint every service exposes on its own port (OPS_PORT), apart from the API:
+// /metrics for Prometheus, /health for liveness (the process answers; dependencies are not consulted,
+// so an outage does not restart every pod), /ready for readiness (dependencies answer, topology
+// declared, migrations current; 503 while draining for shutdown).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+export type ReadinessCheck = () => Promise<unknown> | boolean;
+
+export interface OpsServer {
+  registry: Registry;
+  port: number;
+  /** From now on /ready answers 503, so load balancers stop sending work before shutdown. */
+  drain(): void;
+  close(): Promise<void>;
+}
+
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+async function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(check).then((result) => result !== false, () => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startOpsServer(options: {
+  port: number;
+  registry: Registry;
+  readiness: Record<string, ReadinessCheck>;
+  timeoutMs?: number;
+}): Promise<OpsServer> {
+  const { registry, readiness, timeoutMs = 1_000 } = options;
+  let draining = false;
+  const json = (status: number, body: unknown): [number, string] => [status, JSON.stringify(body)];
+
+  const server: Server = createServer((req, res) => {
+    const respond = ([status, body]: [number, string], type = 'application/json'): void => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return respond(json(405, { status: 'method not allowed' }));
+    if (path === '/health') return respond(json(200, { status: 'ok' }));
+    if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => respond([200, text], registry.contentType),
+        () => respond(json(500, { status: 'metrics unavailable' })),
+      );
+      return;
+    }
+    if (path === '/ready') {
+      const names = Object.keys(readiness);
+      Promise.all(names.map((name) => probe(readiness[name] as ReadinessCheck, timeoutMs))).then((results) => {
+        const checks = Object.fromEntries(names.map((name, index) => [name, results[index] ? 'up' : 'down']));
+        const ready = !draining && results.every(Boolean);
+        respond(json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'not ready', checks }));
+      }, () => respond(json(503, { status: 'not ready' })));
+      return;
+    }
+    respond(json(404, { status: 'not found' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '0.0.0.0', () => resolve());
+  });
+  return {
+    registry,
+    port: (server.address() as AddressInfo).port,
+    drain: () => {
+      draining = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
