@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type Express, type NextFunction, typ
 import { errorFields, type Logger } from '@hookway/logger';
 import { isDatabaseUnavailable } from '@hookway/db';
 import { AppError, unavailable } from './errors.js';
+import { describeValidatorError, isOpenApiValidatorError } from './openapi.js';
 import { sendError } from './envelope.js';
 
 declare global {
@@ -96,6 +97,11 @@ export function errorHandler(): ErrorRequestHandler {
       if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       if (error.status >= 500) req.log.warn('request failed', { code: error.code, ...errorFields(error.cause ?? error) });
       sendError(res, error.status, error.code, error.message, error.details);
+      return;
+    }
+    if (isOpenApiValidatorError(error)) {
+      const { status, code, message, details } = describeValidatorError(error);
+      sendError(res, status, code, message, details);
       return;
     }
     const parserError = error as BodyParserError;

@@ -6,3 +6,4 @@ export { queryParser, bodyParser, isUuid, type Parser } from './validation.js';
 export { listen, type RunningServer } from './server.js';
 export { healthRoutes, type DependencyCheck, type CheckResult } from './health.js';
 export { httpMetrics } from './metrics.js';
+export { loadOpenApi, openApiRoutes, openApiRequestValidator, type OpenApiDocument } from './openapi.js';

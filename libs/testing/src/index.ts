@@ -4,3 +4,4 @@ export { startReceiver, type Receiver, type ReceivedRequest, type ReceiverReply 
 export { testConfig, silentLogger, captureLogger } from './config.js';
 export { waitFor } from './wait.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export { lintOpenApi, operationsOf, responseChecker, type LintProblem, type ResponseChecker } from './openapi.js';

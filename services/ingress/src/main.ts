@@ -3,7 +3,7 @@
 import type { Config } from '@hookway/config';
 import { Broker } from '@hookway/broker';
 import { createDatabase, migrationsCurrent, OutboxRelay, pingDatabase } from '@hookway/db';
-import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, notFoundHandler } from '@hookway/http';
+import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge } from 'prom-client';
@@ -59,6 +59,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const app = createHttpApp({ logger, parseJson: false });
   app.use(httpMetrics(registry));
   app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
+  app.use('/api/v1', openApiRoutes(loadOpenApi(new URL('../../../openapi/ingress.yaml', import.meta.url))));
   app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes, (provider, outcome) => webhooks.inc({ provider, outcome })));
   if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));
   app.use(notFoundHandler());
