@@ -1,0 +1,49 @@
+// Scenario 5: the audit service is down for a while. Facts wait in their queue; when it returns the
+// chain is complete (every fact once) and verifies.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@hookway/testing';
+import { report, Suite } from './harness.js';
+import { expectNoSecretsLeaked } from './leaks.js';
+
+const EVENTS = 300;
+
+describe('fault: audit service down', () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await Suite.start('faultaudit');
+  });
+
+  afterAll(async () => {
+    await suite?.stop();
+  });
+
+  it('keeps the facts queued while audit is down and appends all of them, once, when it returns', async () => {
+    await suite.kill('audit');
+    await suite.send(EVENTS, 16);
+    const accounting = await suite.settle(60_000);
+    expect(accounting.lost).toBe(0);
+    const waiting = await waitFor(async () => {
+      const depth = await suite.broker.depth(suite.broker.topology.queues.audit);
+      return depth >= 2 * EVENTS ? depth : undefined;
+    }, { what: 'the audit facts to wait in their queue' });
+    expect(await suite.database.db('audit_entries').count<{ count: number }[]>({ count: '*' }).then((rows) => rows[0]?.count)).toBe(0);
+
+    await suite.startService('audit');
+    // One event.received and one job.delivered per event.
+    await waitFor(async () => {
+      const rows = await suite.database.db('audit_entries').count<{ count: number }[]>({ count: '*' });
+      return (rows[0]?.count ?? 0) >= 2 * EVENTS;
+    }, { timeoutMs: 60_000, what: 'the audit backlog to be appended' });
+    const facts = await suite.database.db('audit_entries').select('action').count<{ action: string; count: number }[]>({ count: '*' }).groupBy('action');
+    report('audit down, then back', accounting, { queuedFacts: waiting, appended: facts.reduce((sum, row) => sum + row.count, 0) });
+    expect(Object.fromEntries(facts.map((row) => [row.action, row.count]))).toEqual({ received: EVENTS, delivered: EVENTS });
+
+    const verify = await fetch(`${suite.managementUrl}/api/v1/audit-entries/verify`, { headers: { 'x-internal-api-key': suite.config.managementApiKey } });
+    expect(((await verify.json()) as { data: unknown }).data).toEqual({ valid: true, checked: 2 * EVENTS, firstInvalidId: null });
+  });
+
+  it('leaks no secret into logs or audit entries', async () => {
+    await expectNoSecretsLeaked(suite);
+  });
+});
