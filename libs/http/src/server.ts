@@ -3,6 +3,7 @@
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface RunningServer {
   server: Server;
@@ -10,11 +11,31 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+// Requests Node's parser rejects (oversized or malformed headers, bad framing) never reach express:
+// answer them in the same envelope instead of Node's bare status line, then close the connection.
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'REQUEST_TIMEOUT'],
+};
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'BAD_REQUEST'];
+  const body = JSON.stringify({ success: false, error: { code, message: reason.toLowerCase(), details: {} } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
     const started = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(started)));
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   return {
     server,
     port: (server.address() as AddressInfo).port,

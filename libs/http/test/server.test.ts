@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request } from 'node:http';
+import { silentLogger } from '@hookway/testing';
+import { createHttpApp, errorHandler, listen, notFoundHandler, sendData, type RunningServer } from '../src/index.js';
+
+function raw(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/ok', agent: false, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('listen', () => {
+  let running: RunningServer;
+
+  beforeAll(async () => {
+    const app = createHttpApp({ logger: silentLogger() });
+    app.get('/ok', (_req, res) => sendData(res, 200, { ok: true }));
+    app.use(notFoundHandler());
+    app.use(errorHandler());
+    running = await listen(app, 0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await running.close();
+  });
+
+  it('answers headers too large for Node\'s parser with the error envelope, not a bare status line', async () => {
+    const response = await raw(running.port, { 'x-padding': 'p'.repeat(20_000) });
+    expect(response.status).toBe(431);
+    expect(JSON.parse(response.body)).toEqual({ success: false, error: { code: 'HEADERS_TOO_LARGE', message: 'request header fields too large', details: {} } });
+    expect((await raw(running.port, {})).status).toBe(200);
+  });
+});

@@ -1,0 +1,167 @@
+// Scenario 6: garbage in. Thousands of malformed requests to ingress and management: broken and deeply
+// nested JSON, wrong types, huge and empty bodies, wrong content types, bad and truncated signatures,
+// duplicate and oversized headers, unicode and path tricks in :provider and ids, injection strings in
+// every filter. Never a 5xx, every error is the envelope with a 4xx code, no process restarts, and no
+// row is written for a rejected request.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
+import fc from 'fast-check';
+import { hmacSha256Hex } from '@hookway/signing';
+import { report, Suite } from './harness.js';
+import { expectNoSecretsLeaked } from './leaks.js';
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+function send(base: string, method: string, path: string, headerList: [string, string][], body?: Buffer): Promise<RawResponse> {
+  const url = new URL(base);
+  // A header given twice is sent twice (an array value), as a sloppy provider would.
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of headerList) (headers[name] ??= []).push(value);
+  return new Promise((resolve, reject) => {
+    // agent: false: each request on a connection of its own, so an early answer cannot leave bytes for the next one.
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, agent: false, headers, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+const INJECTIONS = ["' OR 1=1 --", '"; DROP TABLE events; --', '%', '_', '\\', '{"$gt": ""}', '../../etc/passwd', '\u0000', '😀', '<script>', '1e309', '-1', '0x1F'];
+const pathPart = fc.oneof(
+  fc.constantFrom('acme', 'globex', 'ACME', 'acme%20', '..', '%2e%2e', '..%2f..%2f', '%00', 'acme%00', '%F0%9F%98%80', 'a'.repeat(3000), '__proto__', 'constructor'),
+  fc.string({ maxLength: 40 }).map((text) => encodeURIComponent(text)),
+);
+const nested = fc.integer({ min: 1, max: 5000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth));
+const jsonBody = fc.oneof(
+  fc.json({ maxDepth: 4 }),
+  nested,
+  fc.constantFrom('', '{', '{"eventId":', 'null', '[]', '"text"', '{"eventId":1,"eventType":[],"occurredAt":"never","data":"x"}', '\uFEFF{}'),
+  fc.record({ eventId: fc.anything(), eventType: fc.anything(), occurredAt: fc.anything(), data: fc.anything() }).map((value) => JSON.stringify(value) ?? 'null'),
+  fc.integer({ min: 200_000, max: 400_000 }).map((size) => JSON.stringify({ blob: 'x'.repeat(size) })),
+);
+const bodyBytes = fc.oneof(jsonBody.map((text) => Buffer.from(text, 'utf8')), fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)));
+const contentType = fc.constantFrom<string | undefined>(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'garbage/;;;');
+
+describe('fault: garbage in', () => {
+  let suite: Suite;
+  const statuses = new Map<number, number>();
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    suite = await Suite.start('faultfuzz');
+  });
+
+  afterAll(async () => {
+    await suite?.stop();
+  });
+
+  function check(what: string, response: RawResponse): void {
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (response.status >= 500) {
+      problems.push(`${what} -> ${response.status} ${response.body.slice(0, 200)}`);
+      return;
+    }
+    let envelope: { success?: unknown; error?: { code?: unknown } };
+    try {
+      envelope = JSON.parse(response.body) as typeof envelope;
+    } catch {
+      problems.push(`${what} -> ${response.status} is not JSON: ${response.body.slice(0, 120)}`);
+      return;
+    }
+    if (response.status >= 400 && (envelope.success !== false || typeof envelope.error?.code !== 'string')) {
+      problems.push(`${what} -> ${response.status} without the error envelope`);
+    }
+    if (response.status < 300 && envelope.success !== true) problems.push(`${what} -> ${response.status} without the success envelope`);
+  }
+
+  beforeEach(() => {
+    problems.length = 0;
+  });
+
+  it('ingress answers every malformed webhook with a 4xx envelope and stores none of them', async () => {
+    const before = await suite.database.db('events').count<{ count: number }[]>({ count: '*' });
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        pathPart, bodyBytes, contentType,
+        fc.constantFrom('none', 'random', 'truncated', 'other-body', 'duplicate', 'oversized', 'valid'),
+        async (provider, generatedBody, type, signatureKind) => {
+          let body = generatedBody;
+          const valid = `sha256=${hmacSha256Hex(suite.config.acmeWebhookSecret, body)}`;
+          const headers: [string, string][] = [];
+          if (type) headers.push(['content-type', type]);
+          switch (signatureKind) {
+            case 'random': headers.push(['x-acme-signature', `sha256=${'ab'.repeat(32)}`], ['x-globex-token', 'not-the-token']); break;
+            case 'truncated': headers.push(['x-acme-signature', valid.slice(0, 20)]); break;
+            case 'other-body': headers.push(['x-acme-signature', `sha256=${hmacSha256Hex(suite.config.acmeWebhookSecret, 'other')}`]); break;
+            case 'duplicate': headers.push(['x-acme-signature', valid], ['x-acme-signature', valid]); break;
+            // The server answers oversized headers before reading a body, so none is sent with them.
+            case 'oversized': headers.push(['x-acme-signature', valid], ['x-padding', 'p'.repeat(20_000)]); body = Buffer.alloc(0); break;
+            case 'valid': headers.push(['x-acme-signature', valid]); break;
+            default: break;
+          }
+          const response = await send(suite.ingressUrl, 'POST', `/api/v1/webhooks/${provider}`, headers, body);
+          if (response.status === 202) accepted += 1;
+          check(`POST /webhooks/${provider.slice(0, 40)} (${signatureKind}, ${type ?? 'no type'}, ${body.length} B)`, response);
+        },
+      ),
+      { numRuns: 1_500, seed: 20261122 },
+    );
+    const after = await suite.database.db('events').count<{ count: number }[]>({ count: '*' });
+    expect(problems).toEqual([]);
+    // Only well-formed, correctly signed webhooks were stored.
+    expect((after[0]?.count ?? 0) - (before[0]?.count ?? 0)).toBe(accepted);
+    const orphans = await suite.database.db('events').whereNull('raw_body').orWhereNull('raw_headers').count<{ count: number }[]>({ count: '*' });
+    expect(orphans[0]?.count).toBe(0);
+  });
+
+  it('management answers injection strings, bad ids and bad bodies with 4xx envelopes or empty results', async () => {
+    const key: [string, string] = ['x-internal-api-key', suite.config.managementApiKey];
+    const before = await suite.database.db('replay_requests').count<{ count: number }[]>({ count: '*' });
+    const filterValue = fc.oneof(fc.constantFrom(...INJECTIONS), fc.string({ maxLength: 30 }), fc.integer().map(String));
+    const filters = fc.dictionary(
+      fc.constantFrom('page', 'pageSize', 'provider', 'status', 'eventType', 'subject', 'from', 'to', 'sortBy', 'sortOrder', 'entityType', 'entityId', 'action', 'eventId', 'integrationId', 'activeOnly', 'x'),
+      filterValue,
+      { maxKeys: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/events', '/deliveries', '/audit-entries', '/integrations', '/event-types', '/dead-letters'),
+        filters,
+        async (path, query) => {
+          const search = new URLSearchParams(query).toString();
+          check(`GET ${path}?${search}`, await send(suite.managementUrl, 'GET', `/api/v1${path}?${search}`, [key]));
+        },
+      ),
+      { numRuns: 600, seed: 20261122 },
+    );
+    await fc.assert(
+      fc.asyncProperty(pathPart, bodyBytes, contentType, fc.constantFrom('events', 'jobs', 'integrations', 'dead-letters'), async (id, body, type, resource) => {
+        const headers: [string, string][] = [key];
+        if (type) headers.push(['content-type', type]);
+        const path = resource === 'events' ? `/api/v1/events/${id}/replay` : resource === 'jobs' ? `/api/v1/jobs/${id}/retry`
+          : resource === 'dead-letters' ? `/api/v1/dead-letters/${id}/replay` : `/api/v1/integrations/${id}`;
+        check(`POST ${path.slice(0, 60)}`, await send(suite.managementUrl, resource === 'integrations' ? 'PATCH' : 'POST', path, headers, body));
+        check(`GET /events/${id.slice(0, 40)}`, await send(suite.managementUrl, 'GET', `/api/v1/events/${id}`, [key]));
+      }),
+      { numRuns: 600, seed: 20261122 },
+    );
+    expect(problems).toEqual([]);
+    const after = await suite.database.db('replay_requests').count<{ count: number }[]>({ count: '*' });
+    expect(after[0]?.count).toBe(before[0]?.count);
+  });
+
+  it('no service restarted, and no secret leaked', async () => {
+    expect(['ingress', 'management', 'dispatcher', 'audit'].filter((name) => !suite.isRunning(name as 'ingress'))).toEqual([]);
+    report('garbage in', suite.account(), { requests: [...statuses.values()].reduce((a, b) => a + b, 0), statuses: [...statuses.entries()].sort().map(([s, n]) => `${s}:${n}`).join(',') });
+    await expectNoSecretsLeaked(suite);
+  });
+});
