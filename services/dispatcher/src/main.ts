@@ -1,4 +1,5 @@
 // Composition root of the dispatcher: two queue consumers (fan-out and delivery), no HTTP server yet.
+// Retries need no consumer of their own: the retry tiers dead-letter back into the jobs queue.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Broker } from '@hookway/broker';
@@ -13,6 +14,7 @@ import { JobRepository } from './data-access/job.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
 import { FanOut } from './domain/fan-out.js';
 import { JobDelivery } from './domain/job-delivery.js';
+import { RetryPolicy } from './domain/retry-policy.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
 import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
@@ -40,6 +42,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const integrations = new IntegrationRepository(db);
   const jobs = new JobRepository(db);
   const publisher = new BrokerDispatchPublisher(broker);
+  const retryPolicy = new RetryPolicy(config.retryScheduleMs);
 
   const fanOut = new FanOut({
     events,
@@ -47,7 +50,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     jobs,
     replays: new ReplayRequestRepository(db),
     publisher,
-    maxAttempts: 1 + config.retryScheduleMs.length,
+    maxAttempts: retryPolicy.maxAttempts,
   });
   const delivery = new JobDelivery({
     jobs,
@@ -55,6 +58,8 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     integrations,
     publisher,
     sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),
+    retryPolicy,
+    circuitBreakerThreshold: config.circuitBreakerThreshold,
     openSecret: (sealed) => secretBox.open(sealed),
   });
 

@@ -1,5 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startReceiver, waitFor, type Receiver } from '@hookway/testing';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { BrokerUnavailableError } from '@hookway/broker';
+import type { DeadMessage } from '@hookway/contracts';
+import { SsrfGuard, WebhookClient } from '@hookway/outbound';
+import { SecretBox } from '@hookway/signing';
+import { captureLogger, silentLogger, startReceiver, waitFor, type Receiver } from '@hookway/testing';
+import { EventRepository } from '../src/data-access/event.repository.js';
+import { IntegrationRepository } from '../src/data-access/integration.repository.js';
+import { JobRepository } from '../src/data-access/job.repository.js';
+import { JobDelivery } from '../src/domain/job-delivery.js';
+import type { DispatchPublisher } from '../src/domain/ports.js';
+import { RetryPolicy } from '../src/domain/retry-policy.js';
+import { deliverJobConsumer } from '../src/entry-points/queue/deliver-job.consumer.js';
+import { BrokerDispatchPublisher } from '../src/outbound/dispatch-publisher.js';
 import { attemptsOf, jobsOf, sleep, startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
 // A consumer that died mid-delivery leaves its job 'delivering'. Only RabbitMQ's redelivery of that
@@ -44,5 +58,111 @@ describe('dispatcher after a consumer died mid-delivery', () => {
     expect(sink.requests).toHaveLength(1);
     const attempts = await attemptsOf(fx.db, eventId);
     expect(attempts.map((attempt) => attempt.attempt_number)).toEqual([1]);
+  });
+});
+
+// The outcome is committed, then the publish that should follow fails (the process could as well have
+// died there): the message is not acked, RabbitMQ redelivers it, and the redelivered copy must publish
+// what is owed without delivering the attempt again. The delivery is composed here, with a publisher
+// that fails once where told, over the real repositories, broker and receiver.
+describe('dispatcher after a crash between the commit and the publishes', () => {
+  let fx: DispatcherFixture;
+  let sink: Receiver;
+  const failOnce = new Set<'retry' | 'dead'>();
+  const deadLetters: DeadMessage[] = [];
+  const brokerLog = captureLogger('broker', 'warn');
+  const redeliveries = (): number => brokerLog.lines.filter((line) => line.includes('consumer failed; message will be redelivered')).length;
+
+  beforeAll(async () => {
+    fx = await startDispatcher('dispcommit', { RETRY_SCHEDULE: '100ms' }, { deferStart: true, brokerLogger: brokerLog.logger });
+    sink = await startReceiver();
+    const publisher = new BrokerDispatchPublisher(fx.broker);
+    const failing = (what: 'retry' | 'dead'): void => {
+      if (failOnce.delete(what)) throw new BrokerUnavailableError(`simulated: broker lost before the ${what} publish`);
+    };
+    const flaky: DispatchPublisher = {
+      publishJob: (message, correlationId) => publisher.publishJob(message, correlationId),
+      publishRetry: async (message, delayMs, correlationId) => {
+        failing('retry');
+        await publisher.publishRetry(message, delayMs, correlationId);
+      },
+      publishDead: async (message, correlationId) => {
+        failing('dead');
+        await publisher.publishDead(message, correlationId);
+      },
+      publishAudit: (fact) => publisher.publishAudit(fact),
+    };
+    const secretBox = new SecretBox(fx.config.secretEncryptionKey);
+    const agents = { http: new HttpAgent(), https: new HttpsAgent() };
+    const delivery = new JobDelivery({
+      jobs: new JobRepository(fx.db),
+      events: new EventRepository(fx.db),
+      integrations: new IntegrationRepository(fx.db),
+      sender: new WebhookClient({ timeoutMs: 2_000, agents, guard: new SsrfGuard(fx.config.outboundAllowCidrs) }),
+      publisher: flaky,
+      retryPolicy: new RetryPolicy(fx.config.retryScheduleMs),
+      circuitBreakerThreshold: fx.config.circuitBreakerThreshold,
+      openSecret: (sealed) => secretBox.open(sealed),
+    });
+    await fx.broker.consume(fx.queues.topology.queues.jobs, deliverJobConsumer(delivery, silentLogger()), { prefetch: 4, requeueDelayMs: 20 });
+  });
+
+  afterAll(async () => {
+    await fx.close();
+    await sink.close();
+  });
+
+  const jobFor = async (path: string): Promise<{ jobId: string; eventId: string; integrationId: string }> => {
+    const provider = uniqueProvider('acme');
+    const integration = await fx.insertIntegration({ provider, url: `${sink.url}/${path}`, eventTypes: ['*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    const [job] = await fx.db('delivery_jobs')
+      .insert({ event_id: eventId, integration_id: integration.id, status: 'pending', attempt_count: 0, max_attempts: 2 })
+      .returning<Array<{ id: string }>>('id');
+    return { jobId: job!.id, eventId, integrationId: integration.id };
+  };
+
+  it('when the retry publish fails after the commit, the redelivered attempt publishes the retry instead of delivering again', async () => {
+    sink.reply((request) => (request.path === '/flaky' && sink.requests.filter((r) => r.path === '/flaky').length === 1
+      ? { status: 500 }
+      : { status: 200 }));
+    const { jobId, eventId, integrationId } = await jobFor('flaky');
+    failOnce.add('retry');
+    const before = redeliveries();
+
+    await fx.publishJob({ jobId, eventId, integrationId, attempt: 1 });
+
+    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the retried job to succeed' });
+    expect(failOnce.has('retry')).toBe(false);
+    expect(redeliveries()).toBe(before + 1);
+    expect(sink.requests.filter((request) => request.path === '/flaky')).toHaveLength(2);
+    const attempts = await attemptsOf(fx.db, eventId);
+    expect(attempts.map((attempt) => [attempt.attempt_number, attempt.status_code])).toEqual([[1, 500], [2, 200]]);
+    const fact = await fx.waitForAudit(`job.retry_scheduled:${jobId}:1`);
+    expect(fact.details).toMatchObject({ attempt: 1, nextAttempt: 2, statusCode: 500 });
+    await fx.waitForAudit(`job.delivered:${jobId}`);
+  });
+
+  it('when the dead-letter publish fails after the commit, the redelivered attempt publishes the dead letter and the 410\'s integration.disabled fact', async () => {
+    sink.reply((request) => (request.path === '/gone' ? { status: 410 } : { status: 200 }));
+    const { jobId, eventId, integrationId } = await jobFor('gone');
+    failOnce.add('dead');
+    const before = redeliveries();
+
+    await fx.publishJob({ jobId, eventId, integrationId, attempt: 1 });
+
+    const letters = await waitFor(async () => {
+      deadLetters.push(...(await fx.deadLetters()));
+      const matching = deadLetters.filter((letter) => letter.jobId === jobId);
+      return matching.length > 0 ? matching : undefined;
+    }, { what: 'the dead letter' });
+    expect(failOnce.has('dead')).toBe(false);
+    expect(redeliveries()).toBe(before + 1);
+    expect(letters).toEqual([{ jobId, reason: 'HTTP_410: endpoint answered 410 Gone' }]);
+    await fx.waitForAudit(`job.dead_lettered:${jobId}:1`);
+    const fact = await fx.waitForAudit(`integration.disabled:${integrationId}:${jobId}`);
+    expect(fact.details).toMatchObject({ reason: 'endpoint answered 410 Gone', statusCode: 410 });
+    expect(sink.requests.filter((request) => request.path === '/gone')).toHaveLength(1);
+    expect(await attemptsOf(fx.db, eventId)).toHaveLength(1);
   });
 });

@@ -45,11 +45,12 @@ describe('classifyOutcome', () => {
     expect(classifyOutcome(response(503, { 'retry-after': 'soon' }), now)).not.toHaveProperty('retryAfterMs');
   });
 
-  it('retries timeouts and connection errors, but not a request that cannot be built', () => {
+  it('retries timeouts and connection errors, but not a request that cannot be built or that the SSRF guard refused', () => {
     for (const code of ['TIMEOUT', 'CONNECTION_REFUSED', 'CONNECTION_RESET', 'DNS_LOOKUP_FAILED', 'EPROTO']) {
       expect(classifyOutcome(failure(code))).toMatchObject({ kind: 'retry', errorCode: code });
     }
     expect(classifyOutcome(failure('INVALID_REQUEST'))).toMatchObject({ kind: 'dead', errorCode: 'INVALID_REQUEST' });
+    expect(classifyOutcome(failure('SSRF_BLOCKED'))).toMatchObject({ kind: 'dead', errorCode: 'SSRF_BLOCKED' });
   });
 });
 

@@ -34,14 +34,16 @@ describe('dispatcher delivery', () => {
     return { integration, eventId, status };
   };
 
-  it('when the receiver answers 500, ends job and event failed and keeps the status, headers and first 4 KiB of the body', async () => {
+  it('when the receiver keeps answering 500, tries 1 + schedule times, ends the job dead and the event failed, and keeps each answer', async () => {
     const sink = await receiver();
     sink.reply(() => ({ status: 500, body: `${'x'.repeat(4_000)}${'y'.repeat(1_000)}`, headers: { 'x-request-id': 'req-77' } }));
 
     const { integration, eventId, status } = await deliverOne(`${sink.url}/fail`, { consecutiveFailures: 2 });
 
     expect(status).toBe('failed');
-    const [attempt] = await attemptsOf(fx.db, eventId);
+    const attempts = await attemptsOf(fx.db, eventId);
+    expect(attempts.map((attempt) => attempt.attempt_number)).toEqual([1, 2, 3]);
+    const [attempt] = attempts;
     expect(attempt).toMatchObject({ attempt_number: 1, status: 'failed', status_code: 500, error_code: 'HTTP_500', request_url: `${sink.url}/fail` });
     expect(attempt!.response_body).toHaveLength(4_096);
     expect(attempt!.response_body).toBe(`${'x'.repeat(4_000)}${'y'.repeat(96)}`);
@@ -51,15 +53,16 @@ describe('dispatcher delivery', () => {
     expect(attempt!.latency_ms).toBeGreaterThanOrEqual(0);
 
     const [job] = await jobsOf(fx.db, eventId);
-    expect(job).toMatchObject({ status: 'failed', attempt_count: 1, last_status_code: 500 });
-    expect(job!.last_error).toContain('HTTP_500');
+    expect(job).toMatchObject({ status: 'dead', attempt_count: 3, max_attempts: 3, last_status_code: 500 });
+    expect(job!.last_error).toBe('attempts exhausted (3 of 3); last error HTTP_500: endpoint answered 500');
     expect(job!.completed_at).toBeInstanceOf(Date);
+    // One failed job, however many attempts it took.
     expect(await consecutiveFailures(fx.db, integration.id)).toBe(3);
-    const fact = await fx.waitForAudit(`job.failed:${job!.id}`);
-    expect(fact.details).toMatchObject({ eventId, integrationId: integration.id, attempt: 1, statusCode: 500, errorCode: 'HTTP_500' });
+    const fact = await fx.waitForAudit(`job.dead_lettered:${job!.id}:3`);
+    expect(fact.details).toMatchObject({ eventId, integrationId: integration.id, attempt: 3, statusCode: 500, errorCode: 'HTTP_500' });
   });
 
-  it('treats a 302 as a failure and does not follow the redirect', async () => {
+  it('treats a 302 as a retryable failure and never follows the redirect', async () => {
     const sink = await receiver();
     sink.reply((request) => (request.path === '/moved' ? { status: 302, headers: { location: `${sink.url}/elsewhere` } } : { status: 200 }));
 
@@ -67,33 +70,34 @@ describe('dispatcher delivery', () => {
 
     expect(status).toBe('failed');
     await sleep(200);
-    expect(sink.requests.map((request) => request.path)).toEqual(['/moved']);
+    expect(sink.requests.map((request) => request.path)).toEqual(['/moved', '/moved', '/moved']);
     const [attempt] = await attemptsOf(fx.db, eventId);
     expect(attempt).toMatchObject({ status: 'failed', status_code: 302, error_code: 'REDIRECT_NOT_FOLLOWED' });
   });
 
-  it('records a receiver slower than the delivery timeout as TIMEOUT', async () => {
+  it('records a receiver slower than the delivery timeout as TIMEOUT and retries it', async () => {
     const sink = await receiver();
     sink.reply(() => ({ status: 200, delayMs: 1_500 }));
 
     const { eventId, status } = await deliverOne(sink.url);
 
     expect(status).toBe('failed');
-    const [attempt] = await attemptsOf(fx.db, eventId);
+    const [attempt, ...retries] = await attemptsOf(fx.db, eventId);
+    expect(retries).toHaveLength(2);
     expect(attempt).toMatchObject({ status: 'failed', status_code: null, error_code: 'TIMEOUT', response_body: null });
     expect(attempt!.latency_ms).toBeGreaterThanOrEqual(250);
     expect(attempt!.latency_ms).toBeLessThan(1_500);
   });
 
-  it('records a refused connection as CONNECTION_REFUSED', async () => {
+  it('records a refused connection as CONNECTION_REFUSED and retries it', async () => {
     const closed = await startReceiver();
     await closed.close();
 
     const { eventId, status } = await deliverOne(closed.url);
 
     expect(status).toBe('failed');
-    const [attempt] = await attemptsOf(fx.db, eventId);
-    expect(attempt).toMatchObject({ status: 'failed', status_code: null, error_code: 'CONNECTION_REFUSED' });
+    const attempts = await attemptsOf(fx.db, eventId);
+    expect(attempts.map((attempt) => attempt.error_code)).toEqual(['CONNECTION_REFUSED', 'CONNECTION_REFUSED', 'CONNECTION_REFUSED']);
   });
 
   it('when the same job message is published twice at once, delivers exactly once, and a later copy republishes the audit fact', async () => {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Broker } from '@hookway/broker';
 import type { Config } from '@hookway/config';
+import type { Logger } from '@hookway/logger';
 import type { AuditFact, EventMessage, JobMessage } from '@hookway/contracts';
 import type { Knex } from '@hookway/db';
 import { generateSigningSecret, SecretBox } from '@hookway/signing';
@@ -57,7 +58,7 @@ export function uniqueProvider(label: string): string {
 export async function startDispatcher(
   label: string,
   env: Record<string, string> = {},
-  options: { deferStart?: boolean } = {},
+  options: { deferStart?: boolean; brokerLogger?: Logger } = {},
 ): Promise<DispatcherFixture> {
   const database: TestDatabase = await createTestDatabase(label);
   const probe = testConfig({ databaseUrl: database.url, brokerPrefix: 'unused', env });
@@ -69,7 +70,7 @@ export async function startDispatcher(
   };
   if (!options.deferStart) await startService();
   const broker = await Broker.connect({
-    url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger: silentLogger(),
+    url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger: options.brokerLogger ?? silentLogger(),
   });
   const secretBox = new SecretBox(config.secretEncryptionKey);
   const facts: AuditFact[] = [];

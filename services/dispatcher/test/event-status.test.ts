@@ -7,14 +7,16 @@ describe('rollUpEventStatus', () => {
     expect(rollUpEventStatus(['succeeded', 'succeeded'])).toBe('processed');
   });
 
-  it('is processing while any job is pending, delivering or parked, whatever the others', () => {
+  it('is processing while any job is pending, delivering or parked and none waits for a retry', () => {
     expect(rollUpEventStatus(['pending', 'failed'])).toBe('processing');
-    expect(rollUpEventStatus(['delivering', 'retrying'])).toBe('processing');
+    expect(rollUpEventStatus(['delivering', 'dead'])).toBe('processing');
     expect(rollUpEventStatus(['parked', 'succeeded'])).toBe('processing');
   });
 
-  it('is retrying when a job waits for a retry and none is in flight', () => {
+  it('is retrying while any job waits for a retry, whatever the others', () => {
     expect(rollUpEventStatus(['retrying', 'succeeded', 'dead'])).toBe('retrying');
+    expect(rollUpEventStatus(['delivering', 'retrying'])).toBe('retrying');
+    expect(rollUpEventStatus(['pending', 'parked', 'retrying'])).toBe('retrying');
   });
 
   it('is failed once all jobs are terminal and any failed or died', () => {

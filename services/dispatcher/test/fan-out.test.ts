@@ -175,8 +175,8 @@ describe('dispatcher fan-out', () => {
   it('replay creates a fresh job for a finished event, marks the request dispatched, and its redelivery creates nothing more', async () => {
     const provider = uniqueProvider('acme');
     const sink = await receiver();
-    // The first delivery fails, the replay succeeds: the event's status follows the latest job.
-    sink.reply((_request, index) => (index === 0 ? { status: 500, body: 'down' } : { status: 200, body: 'ok' }));
+    // The first delivery dies (a 4xx is not retried), the replay succeeds: the event's status follows the latest job.
+    sink.reply((_request, index) => (index === 0 ? { status: 400, body: 'bad' } : { status: 200, body: 'ok' }));
     const integration = await fx.insertIntegration({ provider, url: sink.url, eventTypes: ['order.created'] });
     const eventId = await fx.insertEvent({ provider, type: 'order.created' });
     await fx.publishEvent({ kind: 'event', eventId, provider, type: 'order.created' });
@@ -193,7 +193,7 @@ describe('dispatcher fan-out', () => {
     const jobs = await jobsOf(fx.db, eventId);
     expect(jobs).toHaveLength(2);
     expect(jobs[1]).toMatchObject({ integration_id: integration.id, replay_request_id: replayRequestId, status: 'succeeded' });
-    expect(jobs[0]).toMatchObject({ replay_request_id: null, status: 'failed' });
+    expect(jobs[0]).toMatchObject({ replay_request_id: null, status: 'dead' });
     expect(sink.requests).toHaveLength(2);
     expect(sink.requests[1]!.headers['webhook-id']).toBe(eventId);
 
@@ -202,6 +202,46 @@ describe('dispatcher fan-out', () => {
     expect(request.dispatched_at).toBeInstanceOf(Date);
     const fact = await fx.waitForAudit(`replay.dispatched:${replayRequestId}`);
     expect(fact).toMatchObject({ entityType: 'replay', entityId: replayRequestId, action: 'dispatched', details: { eventId, jobCount: 1 }, correlationId: 'corr-replay' });
+  });
+
+  it('a replay scoped to one integration gives a job to that integration only, even paused or no longer subscribed (then parked)', async () => {
+    const provider = uniqueProvider('acme');
+    const sink = await receiver();
+    const target = await fx.insertIntegration({ provider, url: `${sink.url}/target`, eventTypes: ['order.created'] });
+    const other = await fx.insertIntegration({ provider, url: `${sink.url}/other`, eventTypes: ['order.*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    await fx.publishEvent({ kind: 'event', eventId, provider, type: 'order.created' });
+    expect(await waitForEventStatus(fx.db, eventId, 'processed')).toBe('processed');
+    const original = (await jobsOf(fx.db, eventId)).find((job) => job.integration_id === target.id)!;
+
+    const replay = async (integrationId: string, sourceJobId: string | null): Promise<string> => {
+      const replayRequestId = randomUUID();
+      await fx.db('replay_requests').insert({
+        id: replayRequestId, event_id: eventId, requested_by: 'ops@example.com', reason: 'dead letter replay',
+        integration_id: integrationId, source_job_id: sourceJobId,
+      });
+      await fx.publishEvent({ kind: 'replay', eventId, provider, type: 'order.created', replayRequestId });
+      await drainEvents();
+      return replayRequestId;
+    };
+
+    const scoped = await replay(target.id, original.id);
+
+    expect(await waitForEventStatus(fx.db, eventId, 'processed')).toBe('processed');
+    const jobs = await jobsOf(fx.db, eventId);
+    expect(jobs.filter((job) => job.replay_request_id === scoped)).toEqual([
+      expect.objectContaining({ integration_id: target.id, status: 'succeeded', attempt_count: 1 }),
+    ]);
+    expect(sink.requests.map((request) => request.path).sort()).toEqual(['/other', '/target', '/target']);
+    expect(await fx.db('replay_requests').where({ id: scoped }).first()).toMatchObject({ status: 'dispatched', job_count: 1 });
+
+    await fx.db('integrations').where({ id: other.id }).update({ state: 'paused', event_types: JSON.stringify(['invoice.*']) });
+    const toPaused = await replay(other.id, null);
+
+    await waitFor(async () => (await jobsOf(fx.db, eventId)).find((job) => job.replay_request_id === toPaused)?.status === 'parked',
+      { what: 'the replayed job of the paused integration to be parked' });
+    expect(await waitForEventStatus(fx.db, eventId, 'processing')).toBe('processing');
+    expect(sink.requests).toHaveLength(3);
   });
 
   it('dead-letters poison messages, unknown events and replays that do not belong to the event', async () => {

@@ -34,6 +34,24 @@ export class IntegrationRepository implements IntegrationStore {
     return rows.map((row) => ({ id: row.id, eventTypes: stringArray(row.event_types) }));
   }
 
+  async findById(integrationId: string): Promise<SubscribedIntegration | undefined> {
+    const row = await this.db<IntegrationRow>('integrations').select('id', 'event_types').where({ id: integrationId }).first();
+    return row ? { id: row.id, eventTypes: stringArray(row.event_types) } : undefined;
+  }
+
+  async disabledByJob(integrationId: string, jobId: string): Promise<string | undefined> {
+    // The job's completed_at and the integration's updated_at are both now() of the transaction that
+    // recorded the job's end, so equal timestamps mean that transaction is the one that disabled it.
+    const result = await this.db.raw<{ rows: Array<{ disabled_reason: string | null }> }>(
+      `SELECT i.disabled_reason
+         FROM integrations i JOIN delivery_jobs j ON j.id = ?
+        WHERE i.id = ? AND i.state = 'disabled' AND i.updated_at = j.completed_at`,
+      [jobId, integrationId],
+    );
+    const row = result.rows[0];
+    return row ? (row.disabled_reason ?? 'disabled') : undefined;
+  }
+
   async findTarget(integrationId: string): Promise<DeliveryTarget | undefined> {
     // The grace window is judged by the database clock, the same one that set it.
     const row = (await this.db('integrations')

@@ -1,8 +1,12 @@
 // Delivery jobs and their attempts. The claim is a single conditional UPDATE, so at most one consumer
 // owns an attempt; recording an attempt is one transaction with the job, integration and event it changes.
+//
+// The claim accepts attempt N when the job has made N-1 attempts and nobody is delivering it: a fresh
+// job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
+// service released (it sets status back to pending/retrying and publishes attempt_count + 1).
 import type { Knex } from '@hookway/db';
-import type { JobMessage, JobStatus } from '@hookway/contracts';
-import type { AttemptRecord, AttemptSummary, Dispatch, JobCompletion, JobRecord, JobStore } from '../domain/ports.js';
+import type { IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
+import type { AttemptRecord, AttemptSummary, Dispatch, JobCompletion, JobRecord, JobStore, RecordOutcome } from '../domain/ports.js';
 import { refreshEventStatus } from './event.repository.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -16,6 +20,8 @@ interface JobRow {
   attempt_count: number;
   max_attempts: number;
   last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Date | null;
   completed_at: Date | null;
 }
 
@@ -36,6 +42,8 @@ function toJob(row: JobRow): JobRecord {
     attemptCount: row.attempt_count,
     maxAttempts: row.max_attempts,
     lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
     completedAt: row.completed_at,
   };
 }
@@ -124,18 +132,24 @@ export class JobRepository implements JobStore {
     });
   }
 
-  async recordAttempt(attempt: AttemptRecord, completion: JobCompletion): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+  async recordAttempt(
+    attempt: AttemptRecord,
+    completion: JobCompletion,
+    disableReasonFor: (consecutiveFailedJobs: number) => string | null,
+  ): Promise<RecordOutcome> {
+    return this.db.transaction(async (trx): Promise<RecordOutcome> => {
       const updated = await trx('delivery_jobs')
         .where({ id: attempt.jobId, status: 'delivering', attempt_count: attempt.attemptNumber })
         .update({
           status: completion.status,
           last_error: completion.lastError,
           last_status_code: completion.lastStatusCode,
-          completed_at: trx.fn.now(),
+          next_attempt_at: completion.status === 'retrying' ? completion.nextAttemptAt : null,
+          // Set in the same transaction as a disabled integration's updated_at: disabledByJob relies on it.
+          completed_at: completion.status === 'retrying' ? null : trx.fn.now(),
           updated_at: trx.fn.now(),
         });
-      if (updated === 0) return false;
+      if (updated === 0) return { recorded: false };
 
       await trx('delivery_attempts').insert({
         job_id: attempt.jobId,
@@ -152,11 +166,27 @@ export class JobRepository implements JobStore {
         error_code: attempt.errorCode,
         error_message: attempt.errorMessage,
       });
-      await trx('integrations')
-        .where({ id: attempt.integrationId })
-        .update({ consecutive_failures: attempt.status === 'success' ? 0 : trx.raw('consecutive_failures + 1') });
+
+      // The circuit breaker counts failed JOBS, not attempts: a success resets the streak, a dead
+      // job extends it, and a failed attempt that will be retried leaves it alone.
+      let disabledReason: string | null = null;
+      if (completion.status === 'succeeded') {
+        await trx('integrations').where({ id: attempt.integrationId }).whereNot({ consecutive_failures: 0 }).update({ consecutive_failures: 0 });
+      } else if (completion.status === 'dead') {
+        const [integration] = await trx('integrations')
+          .where({ id: attempt.integrationId })
+          .update({ consecutive_failures: trx.raw('consecutive_failures + 1') })
+          .returning<Array<{ consecutive_failures: number; state: IntegrationState }>>(['consecutive_failures', 'state']);
+        const reason = integration ? disableReasonFor(integration.consecutive_failures) : null;
+        if (integration && reason !== null && integration.state !== 'disabled') {
+          await trx('integrations')
+            .where({ id: attempt.integrationId })
+            .update({ state: 'disabled', disabled_reason: reason, updated_at: trx.fn.now() });
+          disabledReason = reason;
+        }
+      }
       await refreshEventStatus(trx, attempt.eventId);
-      return true;
+      return { recorded: true, disabledReason };
     });
   }
 }

@@ -6,6 +6,7 @@ interface ReplayRequestRow {
   id: string;
   event_id: string;
   status: string;
+  integration_id: string | null;
 }
 
 export class ReplayRequestRepository implements ReplayRequestStore {
@@ -13,11 +14,11 @@ export class ReplayRequestRepository implements ReplayRequestStore {
 
   async findById(replayRequestId: string): Promise<ReplayRequestRecord | undefined> {
     const row = await this.db<ReplayRequestRow>('replay_requests')
-      .select('id', 'event_id', 'status')
+      .select('id', 'event_id', 'status', 'integration_id')
       .where({ id: replayRequestId })
       .first();
     if (!row) return undefined;
-    return { id: row.id, eventId: row.event_id, status: row.status };
+    return { id: row.id, eventId: row.event_id, status: row.status, integrationId: row.integration_id };
   }
 
   async markDispatched(replayRequestId: string, jobCount: number): Promise<void> {

@@ -1,7 +1,8 @@
 // The one place that decides what a delivery attempt's result means for the job (DESIGN "Outbound
 // delivery"): 2xx succeeds; 3xx fails (redirects are not followed); 410 asks to disable the
 // integration; other 4xx are final except 408 and 429; 5xx, timeouts and connection errors are
-// worth retrying; 429 and 503 carry the subscriber's Retry-After when it sent one.
+// worth retrying, except a request that cannot be built or that the SSRF guard refused; 429 and 503
+// carry the subscriber's Retry-After when it sent one.
 
 /** What one HTTP attempt produced, transport-neutral. */
 export type DeliveryResult =
@@ -13,7 +14,7 @@ export type DeliveryResult =
     }
   | {
       kind: 'error';
-      /** TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DNS_LOOKUP_FAILED, INVALID_REQUEST or the client's own code. */
+      /** TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DNS_LOOKUP_FAILED, INVALID_REQUEST, SSRF_BLOCKED or the client's own code. */
       errorCode: string;
       message: string;
       latencyMs: number;
@@ -25,8 +26,11 @@ export type DeliveryOutcome =
   | { kind: 'dead'; errorCode: string; reason: string }
   | { kind: 'disable-integration'; errorCode: string; reason: string };
 
-/** Error codes that no retry can fix: the request itself could not be built. */
-const NON_RETRYABLE_ERRORS = new Set(['INVALID_REQUEST']);
+/**
+ * Error codes that no retry can fix: the request could not be built from the integration's settings,
+ * or the SSRF guard refused the address the URL resolves to.
+ */
+const NON_RETRYABLE_ERRORS = new Set(['INVALID_REQUEST', 'SSRF_BLOCKED']);
 
 export function errorCodeForStatus(statusCode: number): string {
   return statusCode >= 300 && statusCode < 400 ? 'REDIRECT_NOT_FOLLOWED' : `HTTP_${statusCode}`;

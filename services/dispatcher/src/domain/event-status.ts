@@ -3,14 +3,15 @@
 import type { EventStatus, JobStatus } from '@hookway/contracts';
 
 /**
- * pending/delivering/parked → processing (parked jobs wait for their integration to resume);
- * retrying → retrying; all terminal → failed if any failed or dead, else processed.
+ * retrying → retrying, whatever the others (a delivery already failed and waits for its next attempt:
+ * that is what an operator needs to see); otherwise pending/delivering/parked → processing (parked
+ * jobs wait for their integration to resume); all terminal → failed if any failed or died, else processed.
  * An event that no integration subscribes to is processed.
  */
 export function rollUpEventStatus(latestJobStatuses: readonly JobStatus[]): EventStatus {
   const has = (...statuses: JobStatus[]): boolean => latestJobStatuses.some((status) => statuses.includes(status));
-  if (has('pending', 'delivering', 'parked')) return 'processing';
   if (has('retrying')) return 'retrying';
+  if (has('pending', 'delivering', 'parked')) return 'processing';
   if (has('failed', 'dead')) return 'failed';
   return 'processed';
 }

@@ -2,6 +2,8 @@
 // Idempotent by construction: jobs are keyed by (event, integration, replay request), and every job of
 // the dispatch that has not made its first attempt is (re)published, so a fan-out message redelivered
 // after a crash finishes what the first run began and creates nothing twice.
+// A replay scoped to one integration (a job or dead-letter replay) gives a job to that integration
+// only, whatever its state and subscriptions now: the operator asked for it; a paused one parks it.
 import { auditFact, type EventMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
@@ -30,6 +32,7 @@ export class FanOut {
     if (!event) return { outcome: 'rejected', reason: `event ${message.eventId} does not exist` };
 
     let replayRequestId: string | null = null;
+    let scopedTo: string | null = null;
     if (message.kind === 'replay') {
       if (!message.replayRequestId) return { outcome: 'rejected', reason: 'replay message without replayRequestId' };
       const replay = await replays.findById(message.replayRequestId);
@@ -37,11 +40,13 @@ export class FanOut {
         return { outcome: 'rejected', reason: `replay request ${message.replayRequestId} does not exist for event ${event.id}` };
       }
       replayRequestId = replay.id;
+      scopedTo = replay.integrationId;
     }
 
     const dispatch: Dispatch = { eventId: event.id, replayRequestId };
-    const subscribers = (await integrations.findActiveByProvider(event.provider))
-      .filter((integration) => subscribesTo(integration.eventTypes, event.type));
+    const subscribers = scopedTo !== null
+      ? [await integrations.findById(scopedTo)].filter((integration) => integration !== undefined)
+      : (await integrations.findActiveByProvider(event.provider)).filter((integration) => subscribesTo(integration.eventTypes, event.type));
     if (subscribers.length > 0) {
       await jobs.createForDispatch(dispatch, subscribers.map((integration) => integration.id), maxAttempts);
     }
@@ -65,7 +70,7 @@ export class FanOut {
       }));
     }
     context.logger.info('event fanned out', {
-      eventId: event.id, replayRequestId, matched: subscribers.length, jobCount, published: unpublished.length, status,
+      eventId: event.id, replayRequestId, scopedTo, matched: subscribers.length, jobCount, published: unpublished.length, status,
     });
     return { outcome: 'dispatched', jobCount, published: unpublished.length };
   }

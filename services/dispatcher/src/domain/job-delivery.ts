@@ -1,16 +1,31 @@
 // One delivery attempt of one job: claim it, sign and send the request, let classifyOutcome decide
-// what the answer means, record everything in one transaction, then publish the audit fact.
+// what the answer means and completionFor what the job becomes, record it all in one transaction,
+// then publish what follows (the next attempt through a retry tier, or a dead letter) and the audit
+// facts. The consumer acks only after that, so a crash anywhere before the ack redelivers the message:
+//   - before the commit: the redelivered message takes the abandoned attempt over (claim);
+//   - after the commit, before the publishes: the redelivered message finds the job already past its
+//     attempt and publishes what is owed again (settleUnclaimed). The next attempt's claim accepts one
+//     message per attempt number, so a second copy of it is harmless; audit facts have fixed ids.
 // The claim makes duplicates harmless: only one consumer can own attempt N of a job, and only
 // RabbitMQ's own redelivery may take over an attempt whose consumer died mid-flight.
 import { auditFact, type AuditFact, type JobMessage, type JobStatus } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
+import { buildWebhookRequest } from '@hookway/outbound';
+import { disableReason } from './circuit-breaker.js';
 import { classifyOutcome, type DeliveryOutcome } from './delivery-outcome.js';
 import type {
   AttemptRecord, AttemptSummary, DispatchPublisher, EventStore, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
 } from './ports.js';
-import { buildWebhookRequest } from '@hookway/outbound';
+import type { RetryPolicy } from './retry-policy.js';
 
-export type JobDeliveryResult = 'succeeded' | 'failed' | 'parked' | 'skipped';
+export type JobDeliveryResult =
+  | 'succeeded'
+  | 'retrying'
+  | 'dead'
+  | 'parked'
+  /** A redelivered message found its attempt recorded and published the retry that was owed. */
+  | 'resumed'
+  | 'skipped';
 
 export interface JobDeliveryDeps {
   jobs: JobStore;
@@ -18,8 +33,12 @@ export interface JobDeliveryDeps {
   integrations: IntegrationStore;
   sender: WebhookSender;
   publisher: DispatchPublisher;
+  retryPolicy: RetryPolicy;
+  /** Consecutive dead jobs after which the integration is disabled. */
+  circuitBreakerThreshold: number;
   /** Decrypts a sealed signing secret. */
   openSecret(sealed: string): string;
+  now?: () => number;
 }
 
 export interface DeliveryContext {
@@ -29,37 +48,52 @@ export interface DeliveryContext {
   logger: Logger;
 }
 
-/**
- * What the job becomes after an attempt. Retries are not scheduled yet, so every non-success is
- * final for now; the retry issue adds its branch here (and only here).
- */
-export function completionFor(outcome: DeliveryOutcome, result: WebhookResult): JobCompletion {
+/** What the job becomes after attempt `job.attemptCount` ended with `outcome`. */
+export function completionFor(
+  outcome: DeliveryOutcome,
+  result: WebhookResult,
+  job: Pick<JobRecord, 'attemptCount' | 'maxAttempts'>,
+  policy: RetryPolicy,
+  now: number,
+): JobCompletion {
   const lastStatusCode = result.kind === 'response' ? result.statusCode : null;
+  if (outcome.kind === 'success') return { status: 'succeeded', lastError: null, lastStatusCode };
+
+  const error = `${outcome.errorCode}: ${outcome.reason}`;
   switch (outcome.kind) {
-    case 'success':
-      return { status: 'succeeded', lastError: null, lastStatusCode };
-    case 'retry':
+    case 'retry': {
+      const plan = policy.nextAttempt(job.attemptCount, job.maxAttempts, outcome.retryAfterMs);
+      if (!plan) {
+        return {
+          status: 'dead',
+          lastError: `attempts exhausted (${job.attemptCount} of ${job.maxAttempts}); last error ${error}`,
+          lastStatusCode,
+          goneReason: null,
+        };
+      }
+      return {
+        status: 'retrying',
+        lastError: error,
+        lastStatusCode,
+        nextAttempt: plan.attempt,
+        delayMs: plan.delayMs,
+        nextAttemptAt: new Date(now + plan.delayMs),
+      };
+    }
     case 'dead':
+      return { status: 'dead', lastError: error, lastStatusCode, goneReason: null };
     case 'disable-integration':
-      return { status: 'failed', lastError: `${outcome.errorCode}: ${outcome.reason}`, lastStatusCode };
+      return { status: 'dead', lastError: error, lastStatusCode, goneReason: outcome.reason };
   }
 }
 
-const TERMINAL_FACT: Partial<Record<JobStatus, string>> = {
-  succeeded: 'delivered',
-  failed: 'failed',
-  dead: 'dead_lettered',
-};
+type FactJob = Pick<JobRecord, 'id' | 'eventId' | 'integrationId' | 'status' | 'attemptCount' | 'lastError'>;
+type FactContext = { correlationId: string; occurredAt?: Date };
 
-export function terminalJobFact(
-  job: Pick<JobRecord, 'id' | 'eventId' | 'integrationId' | 'status'>,
-  attempt: AttemptSummary | undefined,
-  context: { correlationId: string; occurredAt?: Date },
-): AuditFact | undefined {
-  const action = TERMINAL_FACT[job.status];
-  if (!action) return undefined;
+function jobFact(action: string, factId: string, job: FactJob, attempt: AttemptSummary | undefined, context: FactContext,
+  extra: Record<string, unknown> = {}): AuditFact {
   return auditFact({
-    factId: `job.${action}:${job.id}`,
+    factId,
     entityType: 'job',
     entityId: job.id,
     action,
@@ -73,20 +107,62 @@ export function terminalJobFact(
       statusCode: attempt?.statusCode ?? null,
       latencyMs: attempt?.latencyMs ?? null,
       errorCode: attempt?.errorCode ?? null,
+      ...extra,
     },
   });
 }
 
+const TERMINAL_FACT: Partial<Record<JobStatus, string>> = {
+  succeeded: 'delivered',
+  // Jobs no longer end 'failed' (they retry, then die); rows from before retries existed still may.
+  failed: 'failed',
+  dead: 'dead_lettered',
+};
+
+/** job.delivered:<jobId>, job.dead_lettered:<jobId>:<attempts> (and legacy job.failed:<jobId>); undefined while the job is open. */
+export function terminalJobFact(job: FactJob, attempt: AttemptSummary | undefined, context: FactContext): AuditFact | undefined {
+  const action = TERMINAL_FACT[job.status];
+  if (!action) return undefined;
+  if (job.status === 'dead') {
+    return jobFact(action, `job.${action}:${job.id}:${job.attemptCount}`, job, attempt, context, { reason: job.lastError });
+  }
+  return jobFact(action, `job.${action}:${job.id}`, job, attempt, context);
+}
+
+/** job.retry_scheduled:<jobId>:<failed attempt>. */
+export function retryScheduledFact(job: FactJob, attempt: AttemptSummary | undefined, nextAttemptAt: Date | null, context: FactContext): AuditFact {
+  return jobFact('retry_scheduled', `job.retry_scheduled:${job.id}:${job.attemptCount}`, job, attempt, context, {
+    nextAttempt: job.attemptCount + 1,
+    nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
+    lastError: job.lastError,
+  });
+}
+
+/** integration.disabled:<integrationId>:<jobId>: the job whose end disabled the integration. */
+export function integrationDisabledFact(job: FactJob, reason: string, statusCode: number | null, context: FactContext): AuditFact {
+  return auditFact({
+    factId: `integration.disabled:${job.integrationId}:${job.id}`,
+    entityType: 'integration',
+    entityId: job.integrationId,
+    action: 'disabled',
+    actor: 'dispatcher',
+    correlationId: context.correlationId,
+    ...(context.occurredAt ? { occurredAt: context.occurredAt.toISOString() } : {}),
+    details: { reason, statusCode, jobId: job.id, eventId: job.eventId },
+  });
+}
+
 export class JobDelivery {
-  constructor(private readonly deps: JobDeliveryDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: JobDeliveryDeps) {
+    this.now = deps.now ?? Date.now;
+  }
 
   async deliver(message: JobMessage, context: DeliveryContext): Promise<JobDeliveryResult> {
-    const { jobs, events, integrations, sender, publisher } = this.deps;
+    const { jobs, events, integrations, sender, retryPolicy, circuitBreakerThreshold } = this.deps;
     const job = await jobs.claim(message, context.redelivered);
-    if (!job) {
-      await this.settleUnclaimed(message, context);
-      return 'skipped';
-    }
+    if (!job) return this.settleUnclaimed(message, context);
 
     const [event, target] = await Promise.all([events.findById(job.eventId), integrations.findTarget(job.integrationId)]);
     if (!event || !target) {
@@ -95,6 +171,7 @@ export class JobDelivery {
       return 'skipped';
     }
     if (target.state !== 'active') {
+      // Not lost: the management service releases parked jobs when the integration is resumed.
       await jobs.park(job.id);
       context.logger.info('integration is not active; job parked', { jobId: job.id, state: target.state });
       return 'parked';
@@ -104,8 +181,9 @@ export class JobDelivery {
       .map((sealed) => this.deps.openSecret(sealed));
     const request = buildWebhookRequest({ event, secrets, customHeaders: target.headers });
     const result = await sender.send(target.url, request);
-    const outcome = classifyOutcome(result);
-    const completion = completionFor(outcome, result);
+    const now = this.now();
+    const outcome = classifyOutcome(result, now);
+    const completion = completionFor(outcome, result, job, retryPolicy, now);
     const attempt: AttemptRecord = {
       jobId: job.id,
       eventId: job.eventId,
@@ -121,39 +199,84 @@ export class JobDelivery {
       errorCode: outcome.kind === 'success' ? null : outcome.errorCode,
       errorMessage: result.kind === 'error' ? result.message : outcome.kind === 'success' ? null : outcome.reason,
     };
-    const recorded = await jobs.recordAttempt(attempt, completion);
-    if (!recorded) {
+    const goneReason = completion.status === 'dead' ? completion.goneReason : null;
+    const recorded = await jobs.recordAttempt(attempt, completion,
+      (streak) => disableReason(goneReason, streak, circuitBreakerThreshold));
+    if (!recorded.recorded) {
       context.logger.warn('attempt finished after another consumer recorded it; result dropped', { jobId: job.id });
       return 'skipped';
     }
 
-    const fact = terminalJobFact({ ...job, status: completion.status }, attempt, { correlationId: context.correlationId });
-    if (fact) await publisher.publishAudit(fact);
+    const settled: FactJob = { ...job, status: completion.status, lastError: completion.lastError };
+    const facts = { correlationId: context.correlationId };
+    const { publisher } = this.deps;
+    if (completion.status === 'retrying') {
+      await publisher.publishRetry(nextMessage(job), completion.delayMs, context.correlationId);
+      await publisher.publishAudit(retryScheduledFact(settled, attempt, completion.nextAttemptAt, facts));
+    } else {
+      if (completion.status === 'dead') {
+        await publisher.publishDead({ reason: completion.lastError, jobId: job.id }, context.correlationId);
+      }
+      const fact = terminalJobFact(settled, attempt, facts);
+      if (fact) await publisher.publishAudit(fact);
+      if (recorded.disabledReason !== null) {
+        await publisher.publishAudit(integrationDisabledFact(settled, recorded.disabledReason, attempt.statusCode, facts));
+        context.logger.warn('integration disabled', { integrationId: job.integrationId, reason: recorded.disabledReason });
+      }
+    }
     context.logger.info('delivery attempt recorded', {
       jobId: job.id, attempt: attempt.attemptNumber, status: completion.status,
       statusCode: attempt.statusCode, errorCode: attempt.errorCode, latencyMs: attempt.latencyMs,
+      ...(completion.status === 'retrying' ? { nextAttempt: completion.nextAttempt, delayMs: completion.delayMs } : {}),
     });
     return completion.status;
   }
 
   /**
-   * The message could not claim its job. If the job is already terminal, its audit fact is published
-   * again: the process may have died after committing the outcome and before publishing the fact.
+   * The message could not claim its job. When RabbitMQ redelivered attempt N of a job that already
+   * recorded attempt N, the process died (or the broker failed) after the commit and before the
+   * publishes: a retry owed is published again (not delivered again), and so is a dead letter. The
+   * audit facts of a finished job are published again for any copy; their fixed ids make that harmless.
    */
-  private async settleUnclaimed(message: JobMessage, context: DeliveryContext): Promise<void> {
-    const job = await this.deps.jobs.findById(message.jobId);
+  private async settleUnclaimed(message: JobMessage, context: DeliveryContext): Promise<JobDeliveryResult> {
+    const { jobs, integrations, publisher, retryPolicy } = this.deps;
+    const job = await jobs.findById(message.jobId);
     if (!job) {
       context.logger.warn('job message for an unknown job; skipped', { jobId: message.jobId });
-      return;
+      return 'skipped';
     }
-    const lastAttempt = await this.deps.jobs.lastAttempt(job.id);
-    const fact = terminalJobFact(job, lastAttempt, {
-      correlationId: context.correlationId,
-      ...(job.completedAt ? { occurredAt: job.completedAt } : {}),
-    });
-    if (fact) await this.deps.publisher.publishAudit(fact);
+    const owesFollowUp = context.redelivered && job.attemptCount === message.attempt;
+
+    if (owesFollowUp && job.status === 'retrying') {
+      const remaining = job.nextAttemptAt ? job.nextAttemptAt.getTime() - this.now() : 0;
+      const delayMs = remaining > 0 && retryPolicy.tiersMs.length > 0 ? retryPolicy.tierFor(remaining) : 0;
+      await publisher.publishRetry(nextMessage(job), delayMs, context.correlationId);
+      const lastAttempt = await jobs.lastAttempt(job.id);
+      await publisher.publishAudit(retryScheduledFact(job, lastAttempt, job.nextAttemptAt, { correlationId: context.correlationId }));
+      context.logger.info('redelivered attempt was already recorded; its retry published again', {
+        jobId: job.id, attempt: message.attempt, delayMs,
+      });
+      return 'resumed';
+    }
+    if (owesFollowUp && job.status === 'dead') {
+      await publisher.publishDead({ reason: job.lastError ?? 'dead', jobId: job.id }, context.correlationId);
+    }
+
+    const lastAttempt = await jobs.lastAttempt(job.id);
+    const facts = { correlationId: context.correlationId, ...(job.completedAt ? { occurredAt: job.completedAt } : {}) };
+    const fact = terminalJobFact(job, lastAttempt, facts);
+    if (fact) await publisher.publishAudit(fact);
+    if (job.status === 'dead') {
+      const reason = await integrations.disabledByJob(job.integrationId, job.id);
+      if (reason !== undefined) await publisher.publishAudit(integrationDisabledFact(job, reason, job.lastStatusCode, facts));
+    }
     context.logger.debug('job message skipped: job already taken or done', {
       jobId: job.id, status: job.status, attemptCount: job.attemptCount, attempt: message.attempt,
     });
+    return 'skipped';
   }
+}
+
+function nextMessage(job: Pick<JobRecord, 'id' | 'eventId' | 'integrationId' | 'attemptCount'>): JobMessage {
+  return { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount + 1 };
 }

@@ -1,6 +1,6 @@
 // What the dispatcher's rules need from the outside world, stated as small interfaces so the
 // domain holds no knex, amqplib or got types. data-access/ and outbound/ implement them.
-import type { AuditFact, EventStatus, IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
+import type { AuditFact, DeadMessage, EventStatus, IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
 import type { OutboundEvent } from '@hookway/outbound';
 
 export interface EventStore {
@@ -13,6 +13,8 @@ export interface ReplayRequestRecord {
   id: string;
   eventId: string;
   status: string;
+  /** Set for a job or dead-letter replay: only this integration gets a job. Null: every subscriber. */
+  integrationId: string | null;
 }
 
 export interface ReplayRequestStore {
@@ -37,7 +39,14 @@ export interface DeliveryTarget {
 
 export interface IntegrationStore {
   findActiveByProvider(provider: string): Promise<SubscribedIntegration[]>;
+  /** Any integration, whatever its state (a replay aimed at a paused one parks). */
+  findById(integrationId: string): Promise<SubscribedIntegration | undefined>;
   findTarget(integrationId: string): Promise<DeliveryTarget | undefined>;
+  /**
+   * The reason the integration is disabled, when it was this job's outcome that disabled it (and
+   * nothing has changed the integration since); undefined otherwise.
+   */
+  disabledByJob(integrationId: string, jobId: string): Promise<string | undefined>;
 }
 
 /** One fan-out: the original dispatch of an event (replayRequestId null) or one replay of it. */
@@ -55,6 +64,9 @@ export interface JobRecord {
   attemptCount: number;
   maxAttempts: number;
   lastStatusCode: number | null;
+  /** For a dead job: why it died (also the DeadMessage reason). */
+  lastError: string | null;
+  nextAttemptAt: Date | null;
   completedAt: Date | null;
 }
 
@@ -77,11 +89,32 @@ export interface AttemptRecord extends AttemptSummary {
   errorMessage: string | null;
 }
 
-export interface JobCompletion {
-  status: Extract<JobStatus, 'succeeded' | 'failed'>;
-  lastError: string | null;
-  lastStatusCode: number | null;
-}
+/** What a job becomes after an attempt, decided by completionFor. */
+export type JobCompletion =
+  | { status: 'succeeded'; lastError: null; lastStatusCode: number | null }
+  | {
+      status: 'retrying';
+      lastError: string;
+      lastStatusCode: number | null;
+      nextAttempt: number;
+      /** One of the retry tiers. */
+      delayMs: number;
+      nextAttemptAt: Date;
+    }
+  | {
+      status: 'dead';
+      /** Why the job died; also the DeadMessage reason. */
+      lastError: string;
+      lastStatusCode: number | null;
+      /** Set when the endpoint answered 410 Gone: the integration is disabled with this reason. */
+      goneReason: string | null;
+    };
+
+export type RecordOutcome =
+  /** The job was no longer ours: a redelivered copy of the message finished first. */
+  | { recorded: false }
+  /** `disabledReason` is set when this outcome disabled the integration (410 or circuit breaker). */
+  | { recorded: true; disabledReason: string | null };
 
 export interface JobStore {
   createForDispatch(dispatch: Dispatch, integrationIds: readonly string[], maxAttempts: number): Promise<void>;
@@ -95,14 +128,22 @@ export interface JobStore {
   /** Parks a claimed job without counting the attempt it did not make; refreshes the event status. */
   park(jobId: string): Promise<void>;
   /**
-   * In one transaction: the attempt, the job's new state, the integration's failure streak and the
-   * event status. Returns false when the job was no longer ours (a redelivered copy finished first).
+   * In one transaction: the attempt, the job's new state, the integration's streak of failed jobs
+   * (reset by a success, one more for a dead job, unchanged while retrying), disabling the integration
+   * when `disableReasonFor(streak)` of a dead job says so, and the event status.
    */
-  recordAttempt(attempt: AttemptRecord, completion: JobCompletion): Promise<boolean>;
+  recordAttempt(
+    attempt: AttemptRecord,
+    completion: JobCompletion,
+    disableReasonFor: (consecutiveFailedJobs: number) => string | null,
+  ): Promise<RecordOutcome>;
 }
 
 export interface DispatchPublisher {
   publishJob(message: JobMessage, correlationId: string): Promise<void>;
+  /** Through the retry tier of `delayMs`; straight to the jobs exchange when delayMs is 0. */
+  publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void>;
+  publishDead(message: DeadMessage, correlationId: string): Promise<void>;
   publishAudit(fact: AuditFact): Promise<void>;
 }
 

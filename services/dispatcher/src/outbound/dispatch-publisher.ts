@@ -1,6 +1,7 @@
-// Publishes what the dispatcher produces: job messages (one per attempt) and audit facts.
+// Publishes what the dispatcher produces: job messages (one per attempt, later attempts through the
+// retry tiers), dead letters of jobs, and audit facts.
 import type { Broker } from '@hookway/broker';
-import type { AuditFact, JobMessage } from '@hookway/contracts';
+import type { AuditFact, DeadMessage, JobMessage } from '@hookway/contracts';
 import type { DispatchPublisher } from '../domain/ports.js';
 
 export class BrokerDispatchPublisher implements DispatchPublisher {
@@ -13,6 +14,26 @@ export class BrokerDispatchPublisher implements DispatchPublisher {
       correlationId,
       type: 'job',
     });
+  }
+
+  async publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void> {
+    if (delayMs <= 0) {
+      await this.publishJob(message, correlationId);
+      return;
+    }
+    const { exchanges, retryTiers } = this.broker.topology;
+    // The tier queue's TTL is the delay; when it expires RabbitMQ dead-letters the message to the jobs exchange.
+    const tier = retryTiers.find((candidate) => candidate.delayMs === delayMs);
+    if (!tier) throw new Error(`no retry tier of ${delayMs} ms in the topology`);
+    await this.broker.publish(exchanges.retry, tier.label, message, {
+      messageId: `${message.jobId}:${message.attempt}`,
+      correlationId,
+      type: 'job',
+    });
+  }
+
+  async publishDead(message: DeadMessage, correlationId: string): Promise<void> {
+    await this.broker.publishDead(message, correlationId);
   }
 
   async publishAudit(fact: AuditFact): Promise<void> {
