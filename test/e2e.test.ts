@@ -18,6 +18,7 @@ import { start as startManagement } from '../services/management/src/main.js';
 interface Running {
   stop(): Promise<void>;
   port?: number;
+  opsPort?: number;
 }
 
 interface Envelope<T> {
@@ -164,6 +165,15 @@ describe('Hookway end to end', () => {
     const received = actions.find((entry) => entry.action === 'received' && entry.entityType === 'event')!;
     expect(received.entityId).toBe(eventId);
     expect(received.correlationId).toBe('e2e-request-1');
+
+    // Every service reports what happened on its ops port, and is ready.
+    const [, ingressOps, dispatcherOps, auditOps] = services.map((service) => `http://127.0.0.1:${service.opsPort ?? 0}`) as [string, string, string, string];
+    const dispatcherMetrics = (await request(dispatcherOps).get('/metrics')).text;
+    expect(dispatcherMetrics).toContain('hookway_delivery_attempts_total{outcome="success",job_status="succeeded",service="dispatcher"} 2');
+    expect(dispatcherMetrics).toMatch(/hookway_delivery_latency_seconds_count\{outcome="success",service="dispatcher"\} 2/);
+    expect(dispatcherMetrics).toMatch(/hookway_queue_depth\{queue="jobs",service="dispatcher"\} 0/);
+    expect((await request(ingressOps).get('/metrics')).text).toContain('hookway_webhooks_total{provider="acme",outcome="accepted",service="ingress"} 1');
+    for (const ops of [ingressOps, dispatcherOps, auditOps]) expect((await request(ops).get('/ready')).status).toBe(200);
 
     const verify = await request(management).get('/api/v1/audit-entries/verify').set(key);
     expect((verify.body as Envelope<{ valid: boolean; checked: number; firstInvalidId: number | null }>).data).toEqual({

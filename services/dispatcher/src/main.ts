@@ -4,9 +4,10 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Broker } from '@hookway/broker';
 import type { Config } from '@hookway/config';
-import { createDatabase } from '@hookway/db';
+import { createDatabase, migrationsCurrent, pingDatabase } from '@hookway/db';
 import type { Logger } from '@hookway/logger';
-import { isEntryPoint, runMain } from '@hookway/runtime';
+import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { SecretBox } from '@hookway/signing';
 import { EventRepository } from './data-access/event.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
@@ -20,7 +21,7 @@ import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
-export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-dispatcher', logger });
   let broker: Broker;
   try {
@@ -44,6 +45,21 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const publisher = new BrokerDispatchPublisher(broker);
   const retryPolicy = new RetryPolicy(config.retryScheduleMs);
 
+  const registry = createMetricsRegistry('dispatcher');
+  const attempts = new Counter({
+    name: 'hookway_delivery_attempts_total',
+    help: 'Delivery attempts, by outcome and what became of the job (succeeded, retrying, dead)',
+    labelNames: ['outcome', 'job_status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'hookway_delivery_latency_seconds',
+    help: 'Time from request to the subscriber\'s answer (or failure)',
+    labelNames: ['outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
   const fanOut = new FanOut({
     events,
     integrations,
@@ -61,21 +77,51 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     retryPolicy,
     circuitBreakerThreshold: config.circuitBreakerThreshold,
     openSecret: (sealed) => secretBox.open(sealed),
+    onAttempt: (attempt, jobStatus) => {
+      attempts.inc({ outcome: attempt.status, job_status: jobStatus });
+      latency.observe({ outcome: attempt.status }, attempt.latencyMs / 1000);
+    },
   });
 
   const { queues } = broker.topology;
+  const ops = await startOpsServer({
+    port: config.opsPort,
+    registry,
+    readiness: {
+      postgres: () => pingDatabase(db),
+      rabbitmq: () => broker.isConnected(),
+      migrations: () => migrationsCurrent(db),
+    },
+  });
+  new Gauge({
+    name: 'hookway_queue_depth',
+    help: 'Messages waiting in the dispatcher queues (consumer lag)',
+    labelNames: ['queue'],
+    registers: [registry],
+    collect: async function collect(this: Gauge) {
+      if (!broker.isConnected()) return;
+      await broker.withChannel(async (channel) => {
+        for (const [name, queue] of [['events', queues.events], ['jobs', queues.jobs], ['dead', queues.dead]] as const) {
+          this.set({ queue: name }, (await channel.checkQueue(queue)).messageCount);
+        }
+      });
+    },
+  });
   await broker.consume(queues.events, fanOutConsumer(fanOut, logger), { prefetch: config.dispatcherPrefetch });
   await broker.consume(queues.jobs, deliverJobConsumer(delivery, logger), { prefetch: config.dispatcherPrefetch });
   logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
 
   return {
+    opsPort: ops.port,
     stop: async () => {
+      ops.drain();
       // In-flight deliveries may take up to the delivery timeout; let them finish and record.
       await broker.stopConsuming(config.deliveryTimeoutMs + 5_000);
       await broker.close();
       agents.http.destroy();
       agents.https.destroy();
       await db.destroy();
+      await ops.close();
     },
   };
 }

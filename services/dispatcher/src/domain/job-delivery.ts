@@ -38,6 +38,8 @@ export interface JobDeliveryDeps {
   circuitBreakerThreshold: number;
   /** Decrypts a sealed signing secret. */
   openSecret(sealed: string): string;
+  /** Told about every recorded attempt (metrics). */
+  onAttempt?(attempt: Pick<AttemptRecord, 'status' | 'statusCode' | 'latencyMs' | 'errorCode'>, jobStatus: JobDeliveryResult): void;
   now?: () => number;
 }
 
@@ -207,6 +209,7 @@ export class JobDelivery {
       return 'skipped';
     }
 
+    this.deps.onAttempt?.(attempt, completion.status);
     const settled: FactJob = { ...job, status: completion.status, lastError: completion.lastError };
     const facts = { correlationId: context.correlationId };
     const { publisher } = this.deps;
