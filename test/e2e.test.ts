@@ -170,7 +170,7 @@ describe('Hookway end to end', () => {
     const [, ingressOps, dispatcherOps, auditOps] = services.map((service) => `http://127.0.0.1:${service.opsPort ?? 0}`) as [string, string, string, string];
     const dispatcherMetrics = (await request(dispatcherOps).get('/metrics')).text;
     expect(dispatcherMetrics).toContain('hookway_delivery_attempts_total{outcome="success",job_status="succeeded",service="dispatcher"} 2');
-    expect(dispatcherMetrics).toMatch(/hookway_delivery_latency_seconds_count\{outcome="success",service="dispatcher"\} 2/);
+    expect(dispatcherMetrics).toMatch(/hookway_delivery_latency_seconds_count\{service="dispatcher",outcome="success"\} 2/);
     expect(dispatcherMetrics).toMatch(/hookway_queue_depth\{queue="jobs",service="dispatcher"\} 0/);
     expect((await request(ingressOps).get('/metrics')).text).toContain('hookway_webhooks_total{provider="acme",outcome="accepted",service="ingress"} 1');
     for (const ops of [ingressOps, dispatcherOps, auditOps]) expect((await request(ops).get('/ready')).status).toBe(200);
