@@ -3,6 +3,7 @@
 // tests use: sent, accepted (2xx from ingress), delivered (seen by the receiver), duplicated, lost
 // (accepted, never delivered), unexpected (delivered, never accepted).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -245,5 +246,8 @@ export class Suite {
 
 export function report(scenario: string, accounting: Accounting, extra: Record<string, number | string> = {}): void {
   const fields = { ...accounting, ...extra };
-  process.stdout.write(`fault-table | ${scenario.padEnd(28)} | ${Object.entries(fields).map(([key, value]) => `${key}=${value}`).join(' ')}\n`);
+  const line = `| ${scenario} | ${Object.entries(fields).map(([key, value]) => `${key}=${value}`).join(' ')} |`;
+  process.stdout.write(`fault-table ${line}\n`);
+  // scripts/test.sh prints the collected table at the end of the run.
+  if (process.env.FAULT_REPORT_FILE) appendFileSync(process.env.FAULT_REPORT_FILE, `${line}\n`);
 }
