@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '@hookway/config';
 import { createLogger, errorFields, type Logger } from '@hookway/logger';
 
 export { createMetricsRegistry, startOpsServer, type OpsServer, type ReadinessCheck } from './ops.js';
+export { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 
 export interface RunningService {
   stop(): Promise<void>;

@@ -1,21 +1,14 @@
 // Audit service: the only writer of the tamper-evident audit log.
 import type { Config } from '@hookway/config';
-import { Broker } from '@hookway/broker';
-import { createDatabase, migrationsCurrent, pingDatabase } from '@hookway/db';
 import type { Logger } from '@hookway/logger';
-import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge } from 'prom-client';
 import { AuditLogRepository } from './data-access/audit-log.repository.js';
 import { auditFactConsumer } from './entry-points/queue/audit-fact.consumer.js';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
-  const db = createDatabase({ url: config.databaseUrl, poolMax: 4, applicationName: 'hookway-audit', logger });
-  const broker = await Broker.connect({
-    url: config.rabbitmqUrl,
-    prefix: config.brokerPrefix,
-    retryScheduleMs: config.retryScheduleMs,
-    logger,
-  });
+  const infrastructure = await connectInfrastructure(config, logger, 'audit', { poolMax: 4 });
+  const { db, broker } = infrastructure;
   const repository = new AuditLogRepository(db);
 
   const registry = createMetricsRegistry('audit');
@@ -36,11 +29,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const ops = await startOpsServer({
     port: config.opsPort,
     registry,
-    readiness: {
-      postgres: () => pingDatabase(db),
-      rabbitmq: () => broker.isConnected(),
-      migrations: () => migrationsCurrent(db),
-    },
+    readiness: infrastructure.readiness,
   });
 
   // Appends are serialised by the chain lock anyway; a small prefetch keeps redelivery after a crash small.
@@ -53,8 +42,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     opsPort: ops.port,
     stop: async () => {
       ops.drain();
-      await broker.close();
-      await db.destroy();
+      await infrastructure.close();
       await ops.close();
     },
   };

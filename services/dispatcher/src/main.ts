@@ -2,11 +2,9 @@
 // Retries need no consumer of their own: the retry tiers dead-letter back into the jobs queue.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { Broker } from '@hookway/broker';
 import type { Config } from '@hookway/config';
-import { createDatabase, migrationsCurrent, pingDatabase } from '@hookway/db';
 import type { Logger } from '@hookway/logger';
-import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { SecretBox } from '@hookway/signing';
 import { EventRepository } from './data-access/event.repository.js';
@@ -22,19 +20,8 @@ import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-dispatcher', logger });
-  let broker: Broker;
-  try {
-    broker = await Broker.connect({
-      url: config.rabbitmqUrl,
-      prefix: config.brokerPrefix,
-      retryScheduleMs: config.retryScheduleMs,
-      logger,
-    });
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
+  const { db, broker } = infrastructure;
 
   // One keep-alive pool per process: subscribers receive many requests in a row.
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
@@ -87,11 +74,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const ops = await startOpsServer({
     port: config.opsPort,
     registry,
-    readiness: {
-      postgres: () => pingDatabase(db),
-      rabbitmq: () => broker.isConnected(),
-      migrations: () => migrationsCurrent(db),
-    },
+    readiness: infrastructure.readiness,
   });
   new Gauge({
     name: 'hookway_queue_depth',
@@ -117,10 +100,9 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       ops.drain();
       // In-flight deliveries may take up to the delivery timeout; let them finish and record.
       await broker.stopConsuming(config.deliveryTimeoutMs + 5_000);
-      await broker.close();
+      await infrastructure.close();
       agents.http.destroy();
       agents.https.destroy();
-      await db.destroy();
       await ops.close();
     },
   };

@@ -1,11 +1,10 @@
 // Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, makes them durable in the
 // events table (which is the outbox), and publishes them for the dispatcher.
 import type { Config } from '@hookway/config';
-import { Broker } from '@hookway/broker';
-import { createDatabase, migrationsCurrent, OutboxRelay, pingDatabase } from '@hookway/db';
+import { OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
-import { createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge } from 'prom-client';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
 import { EventRepository } from './data-access/event.repository.js';
@@ -19,19 +18,8 @@ import { webhookRoutes } from './entry-points/http/webhook.routes.js';
 const RELAY_GRACE_MS = 10_000;
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-ingress', logger });
-  let broker: Broker;
-  try {
-    broker = await Broker.connect({
-      url: config.rabbitmqUrl,
-      prefix: config.brokerPrefix,
-      retryScheduleMs: config.retryScheduleMs,
-      logger,
-    });
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const infrastructure = await connectInfrastructure(config, logger, 'ingress');
+  const { db, broker } = infrastructure;
 
   const events = new EventRepository(db);
   const intake = new WebhookIntake({ providers: createProviderRegistry(config), events, broker, logger });
@@ -69,11 +57,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   const ops = await startOpsServer({
     port: config.opsPort,
     registry,
-    readiness: {
-      postgres: () => pingDatabase(db),
-      rabbitmq: () => broker.isConnected(),
-      migrations: () => migrationsCurrent(db),
-    },
+    readiness: infrastructure.readiness,
   });
   relay.start();
   logger.info('ingress listening', { port: server.port, opsPort: ops.port });
@@ -87,8 +71,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       await server.close();
       await relay.stop();
       await intake.drain();
-      await broker.close();
-      await db.destroy();
+      await infrastructure.close();
       await ops.close();
     },
   };
