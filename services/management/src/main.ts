@@ -1,20 +1,31 @@
-// Composition root of the management service: the operators' API over PostgreSQL, publishing replays
-// to RabbitMQ, with an outbox relay for replay requests the broker could not take at once.
+// Composition root of the management service: the operators' API over PostgreSQL, publishing replays, job
+// messages and audit facts to RabbitMQ, with an outbox relay for replay requests the broker could not take
+// at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Config } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
 import { Broker } from '@hookway/broker';
 import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
-import { createHttpApp, errorHandler, listen, notFoundHandler } from '@hookway/http';
+import { createHttpApp, errorHandler, listen, managementAuth, notFoundHandler } from '@hookway/http';
+import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 import { isEntryPoint, runMain } from '@hookway/runtime';
+import { generateSigningSecret, SecretBox } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
+import { DeadLetterReplayRepository } from './data-access/dead-letter-replay.repository.js';
 import { DeliveryAttemptRepository } from './data-access/delivery-attempt.repository.js';
 import { DeliveryJobRepository } from './data-access/delivery-job.repository.js';
 import { EventRepository } from './data-access/event.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
+import { transactional } from './data-access/unit-of-work.js';
+import { BulkReplayService } from './domain/bulk-replay.service.js';
+import { EndpointProbeService } from './domain/endpoint-probe.service.js';
 import { EventViews } from './domain/event-views.js';
+import { IntegrationService } from './domain/integration.service.js';
+import { JobOperationsService } from './domain/job-operations.service.js';
 import { ReplayService } from './domain/replay.service.js';
-import { apiKeyScheme } from './entry-points/http/auth.js';
+import { urlChecker } from './domain/url-check.js';
 import { managementApi } from './entry-points/http/router.js';
 
 export interface RunningManagement {
@@ -24,14 +35,29 @@ export interface RunningManagement {
 
 export async function start(config: Config, logger: Logger): Promise<RunningManagement> {
   const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-management', logger });
-  const broker = await Broker.connect({
-    url: config.rabbitmqUrl,
-    prefix: config.brokerPrefix,
-    retryScheduleMs: config.retryScheduleMs,
-    logger,
-  });
+  let broker: Broker;
+  try {
+    broker = await Broker.connect({
+      url: config.rabbitmqUrl,
+      prefix: config.brokerPrefix,
+      retryScheduleMs: config.retryScheduleMs,
+      logger,
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  // One keep-alive pool for test pings and handshakes; the guard refuses private addresses at connect time.
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const guard = new SsrfGuard(config.outboundAllowCidrs);
+  const sender = new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard });
+  const secretBox = new SecretBox(config.secretEncryptionKey);
+  const jobDestination = { exchange: broker.topology.exchanges.jobs, routingKey: broker.topology.jobRoutingKey };
+  const inTransaction = transactional(db);
 
   const events = new EventRepository(db);
+  const integrations = new IntegrationRepository(db);
   const jobs = new DeliveryJobRepository(db);
   const attempts = new DeliveryAttemptRepository(db);
   const replays = new ReplayService(new ReplayRequestRepository(db), broker, broker.topology.exchanges.events, logger);
@@ -41,15 +67,45 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     name: 'replay-requests',
     intervalMs: config.outboxRelayIntervalMs,
   });
+  const jobOperations = new JobOperationsService({ jobs, attempts, replays, publisher: broker, jobDestination, logger });
+  const bulkReplays = new BulkReplayService({
+    runs: new DeadLetterReplayRepository(db),
+    jobs,
+    jobOperations,
+    publisher: broker,
+    logger,
+  });
 
   const app = createHttpApp({ logger });
   app.use('/api/v1', managementApi({
     health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
-    authSchemes: [apiKeyScheme(config.managementApiKey)],
-    integrations: new IntegrationRepository(db),
+    // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
+    auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
+    integrationService: new IntegrationService({
+      inTransaction,
+      integrations,
+      jobs,
+      attempts,
+      publisher: broker,
+      jobDestination,
+      secretBox,
+      generateSecret: generateSigningSecret,
+      checkUrl: urlChecker(guard),
+      rotationGraceMs: config.rotationGraceMs,
+    }),
+    probes: new EndpointProbeService({
+      integrations,
+      inTransaction,
+      sender,
+      openSecret: (sealed) => secretBox.open(sealed),
+      publisher: broker,
+    }),
     events,
     views: new EventViews(events, jobs, attempts),
     replays,
+    jobs,
+    jobOperations,
+    bulkReplays,
     attempts,
     auditEntries: new AuditEntryRepository(db),
   }));
@@ -64,8 +120,11 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     port: server.port,
     stop: async () => {
       await server.close();
+      await bulkReplays.stop();
       await relay.stop();
       await broker.close();
+      agents.http.destroy();
+      agents.https.destroy();
       await db.destroy();
     },
   };

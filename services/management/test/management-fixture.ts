@@ -1,6 +1,7 @@
 // Starts the management service in-process on port 0 against its own database and broker prefix,
 // and seeds rows directly with knex (the other services that normally write them are not running).
 import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Config } from '@hookway/config';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
@@ -22,7 +23,20 @@ export interface ManagementFixture {
   get(path: string): request.Test;
   /** POST with the management API key. */
   post(path: string): request.Test;
+  /** PATCH with the management API key. */
+  patch(path: string): request.Test;
+  /** DELETE with the management API key. */
+  delete(path: string): request.Test;
+  /** A Bearer header value: an HS256 JWT signed with the service's secret. */
+  bearer(sub: string, scope: string): string;
+  /** Every message taken so far from a queue of this prefix (drains what is ready, keeps earlier takes). */
+  taken(queue: string): Promise<TakenMessage[]>;
   close(): Promise<void>;
+}
+
+export interface TakenMessage {
+  body: unknown;
+  properties: { messageId?: unknown; correlationId?: unknown };
 }
 
 export async function startManagement(label: string, env: Record<string, string> = {}): Promise<ManagementFixture> {
@@ -31,6 +45,7 @@ export async function startManagement(label: string, env: Record<string, string>
   const config = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix, env });
   const service = await start(config, silentLogger('management'));
   const http = request(`http://127.0.0.1:${service.port}`);
+  const takenSoFar = new Map<string, TakenMessage[]>();
   return {
     database,
     db: database.db,
@@ -40,6 +55,15 @@ export async function startManagement(label: string, env: Record<string, string>
     http,
     get: (path) => http.get(path).set('x-internal-api-key', config.managementApiKey),
     post: (path) => http.post(path).set('x-internal-api-key', config.managementApiKey),
+    patch: (path) => http.patch(path).set('x-internal-api-key', config.managementApiKey),
+    delete: (path) => http.delete(path).set('x-internal-api-key', config.managementApiKey),
+    bearer: (sub, scope) => `Bearer ${jwt.sign({ sub, scope }, config.managementJwtSecret, { algorithm: 'HS256', expiresIn: '5m' })}`,
+    taken: async (queue) => {
+      const list = takenSoFar.get(queue) ?? [];
+      takenSoFar.set(queue, list);
+      for (let message = await broker.take(queue); message; message = await broker.take(queue)) list.push(message);
+      return list;
+    },
     close: async () => {
       await service.stop();
       await broker.cleanup();
@@ -53,6 +77,8 @@ export interface SeedIntegration {
   name?: string;
   state?: 'active' | 'paused' | 'disabled';
   eventTypes?: string[];
+  url?: string;
+  secretSealed?: string;
 }
 
 export async function insertIntegration(db: Knex, seed: SeedIntegration = {}): Promise<string> {
@@ -61,12 +87,12 @@ export async function insertIntegration(db: Knex, seed: SeedIntegration = {}): P
     id,
     name: seed.name ?? `integration ${id.slice(0, 8)}`,
     provider: seed.provider ?? 'acme',
-    url: 'http://127.0.0.1:9/hook',
+    url: seed.url ?? 'http://127.0.0.1:9/hook',
     event_types: JSON.stringify(seed.eventTypes ?? ['order.*']),
     headers: JSON.stringify({ 'x-team': 'ops' }),
     description: 'seeded by a test',
     state: seed.state ?? 'active',
-    secret_sealed: 'sealed-secret-must-never-be-listed',
+    secret_sealed: seed.secretSealed ?? 'sealed-secret-must-never-be-listed',
     previous_secret_sealed: 'sealed-previous-secret-must-never-be-listed',
   });
   return id;
@@ -111,6 +137,8 @@ export interface SeedJob {
   lastError?: string | null;
   lastStatusCode?: number | null;
   createdAt?: string;
+  completedAt?: string | null;
+  nextAttemptAt?: string | null;
 }
 
 export async function insertJob(db: Knex, seed: SeedJob): Promise<string> {
@@ -125,6 +153,8 @@ export async function insertJob(db: Knex, seed: SeedJob): Promise<string> {
     last_error: seed.lastError ?? null,
     last_status_code: seed.lastStatusCode ?? null,
     created_at: seed.createdAt ?? new Date().toISOString(),
+    completed_at: seed.completedAt ?? null,
+    next_attempt_at: seed.nextAttemptAt ?? null,
   });
   return id;
 }
@@ -138,6 +168,7 @@ export interface SeedAttempt {
   statusCode?: number | null;
   errorCode?: string | null;
   errorMessage?: string | null;
+  latencyMs?: number;
   createdAt?: string;
 }
 
@@ -151,7 +182,7 @@ export async function insertAttempt(db: Knex, seed: SeedAttempt): Promise<string
     attempt_number: seed.attemptNumber,
     status: seed.status,
     status_code: seed.statusCode ?? null,
-    latency_ms: 12,
+    latency_ms: seed.latencyMs ?? 12,
     request_url: 'http://127.0.0.1:9/hook',
     request_headers: JSON.stringify({ 'webhook-id': seed.eventId }),
     response_headers: JSON.stringify({ 'content-type': 'text/plain' }),
@@ -227,4 +258,37 @@ export function errorOf(response: { body: unknown }): ErrorBody {
 /** The ids of a listing, in order. */
 export function idsOf<Id extends string | number = string>(response: { body: unknown }): Id[] {
   return dataOf<{ id: Id }[]>(response).map((item) => item.id);
+}
+
+export interface PublishedFact {
+  factId: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  correlationId?: string;
+  details: Record<string, unknown>;
+}
+
+/** The audit facts published so far on this fixture's audit queue. */
+export async function publishedFacts(fx: ManagementFixture): Promise<PublishedFact[]> {
+  return (await fx.taken(fx.broker.topology.queues.audit)).map((message) => message.body as PublishedFact);
+}
+
+/** The audit fact with this id, if it was published. */
+export async function publishedFact(fx: ManagementFixture, factId: string): Promise<PublishedFact | undefined> {
+  return (await publishedFacts(fx)).find((fact) => fact.factId === factId);
+}
+
+/** The body of an integration create, with whatever the test changes. */
+export function integrationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'orders to billing',
+    provider: 'acme',
+    url: 'http://127.0.0.1:9/hook',
+    eventTypes: ['order.*'],
+    headers: { 'x-team': 'billing' },
+    description: 'created by a test',
+    ...overrides,
+  };
 }

@@ -1,4 +1,5 @@
-// Reads delivery attempts: the per-event timeline and the operator-wide delivery log.
+// Delivery attempts: the per-event and per-job timelines, the operator-wide delivery log, an integration's
+// statistics, and purging an integration's delivery history.
 import type { Knex } from '@hookway/db';
 import { paginate, type Page, type PageRequest } from './shared.js';
 
@@ -71,6 +72,32 @@ function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
   };
 }
 
+export interface AttemptStats {
+  totalAttempts: number;
+  successfulAttempts: number;
+  failedAttempts: number;
+  /** null when there are no attempts. */
+  averageLatencyMs: number | null;
+  p95LatencyMs: number | null;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+}
+
+interface AttemptStatsRow {
+  total: number;
+  successful: number;
+  failed: number;
+  average_latency: string | null;
+  p95_latency: number | null;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+}
+
+/** Latencies are whole milliseconds; aggregates keep two decimals. */
+function twoDecimals(value: string | number | null): number | null {
+  return value === null ? null : Math.round(Number(value) * 100) / 100;
+}
+
 export class DeliveryAttemptRepository {
   constructor(private readonly db: Knex) {}
 
@@ -113,5 +140,41 @@ export class DeliveryAttemptRepository {
       | DeliveryAttemptRow
       | undefined;
     return row && toAttempt(row);
+  }
+
+  /** The attempts of one job, in attempt order. */
+  async listForJob(jobId: string): Promise<DeliveryAttempt[]> {
+    const rows = (await this.db('delivery_attempts').select(ATTEMPT_COLUMNS).where({ job_id: jobId })
+      .orderBy([{ column: 'attempt_number' }, { column: 'id' }])) as DeliveryAttemptRow[];
+    return rows.map(toAttempt);
+  }
+
+  async statsForIntegration(integrationId: string): Promise<AttemptStats> {
+    const row = (await this.db('delivery_attempts')
+      .where({ integration_id: integrationId })
+      .select(
+        this.db.raw('count(*)::int AS total'),
+        this.db.raw(`count(*) FILTER (WHERE status = 'success')::int AS successful`),
+        this.db.raw(`count(*) FILTER (WHERE status = 'failed')::int AS failed`),
+        this.db.raw('avg(latency_ms) AS average_latency'),
+        this.db.raw('percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_latency'),
+        this.db.raw(`max(created_at) FILTER (WHERE status = 'success') AS last_success_at`),
+        this.db.raw(`max(created_at) FILTER (WHERE status = 'failed') AS last_failure_at`),
+      )
+      .first()) as AttemptStatsRow;
+    return {
+      totalAttempts: row.total,
+      successfulAttempts: row.successful,
+      failedAttempts: row.failed,
+      averageLatencyMs: twoDecimals(row.average_latency),
+      p95LatencyMs: twoDecimals(row.p95_latency),
+      lastSuccessAt: row.last_success_at,
+      lastFailureAt: row.last_failure_at,
+    };
+  }
+
+  /** Deletes every recorded attempt of an integration (its jobs stay); returns how many. */
+  async purgeForIntegration(integrationId: string): Promise<number> {
+    return this.db('delivery_attempts').where({ integration_id: integrationId }).delete();
   }
 }

@@ -1,9 +1,12 @@
-// Reads delivery jobs (one per event × integration × dispatch) for the event views.
+// Delivery jobs (one per event × integration × dispatch): the event views, one job's detail, the dead
+// letters, and releasing the jobs a paused integration parked.
 import type { Knex } from '@hookway/db';
-import type { JobStatus } from '@hookway/contracts';
+import type { JobMessage, JobStatus } from '@hookway/contracts';
+import { paginate, type Page, type PageRequest } from './shared.js';
 
 export interface DeliveryJob {
   id: string;
+  eventId: string;
   integrationId: string;
   replayRequestId: string | null;
   status: JobStatus;
@@ -19,6 +22,7 @@ export interface DeliveryJob {
 
 interface DeliveryJobRow {
   id: string;
+  event_id: string;
   integration_id: string;
   replay_request_id: string | null;
   status: JobStatus;
@@ -33,13 +37,14 @@ interface DeliveryJobRow {
 }
 
 const JOB_COLUMNS = [
-  'id', 'integration_id', 'replay_request_id', 'status', 'attempt_count', 'max_attempts', 'next_attempt_at',
+  'id', 'event_id', 'integration_id', 'replay_request_id', 'status', 'attempt_count', 'max_attempts', 'next_attempt_at',
   'last_error', 'last_status_code', 'created_at', 'updated_at', 'completed_at',
 ] as const;
 
 function toJob(row: DeliveryJobRow): DeliveryJob {
   return {
     id: row.id,
+    eventId: row.event_id,
     integrationId: row.integration_id,
     replayRequestId: row.replay_request_id,
     status: row.status,
@@ -52,6 +57,63 @@ function toJob(row: DeliveryJobRow): DeliveryJob {
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
   };
+}
+
+export interface DeadLetterFilter {
+  integrationId?: string | null;
+  provider?: string | null;
+  eventType?: string | null;
+  /** Dead since (the job's completed_at), inclusive. */
+  since?: string | null;
+}
+
+export interface DeadLetter {
+  jobId: string;
+  eventId: string;
+  integrationId: string;
+  provider: string;
+  eventType: string;
+  attemptCount: number;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  deadAt: Date | null;
+}
+
+interface DeadLetterRow {
+  id: string;
+  event_id: string;
+  integration_id: string;
+  provider: string;
+  type: string;
+  attempt_count: number;
+  last_error: string | null;
+  last_status_code: number | null;
+  completed_at: Date | null;
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    jobId: row.id,
+    eventId: row.event_id,
+    integrationId: row.integration_id,
+    provider: row.provider,
+    eventType: row.type,
+    attemptCount: row.attempt_count,
+    lastError: row.last_error,
+    lastStatusCode: row.last_status_code,
+    deadAt: row.completed_at,
+  };
+}
+
+const DEAD_LETTER_COLUMNS = [
+  'j.id', 'j.event_id', 'j.integration_id', 'e.provider', 'e.type', 'j.attempt_count', 'j.last_error', 'j.last_status_code',
+  'j.completed_at',
+] as const;
+
+export interface JobCounts {
+  /** pending, delivering, retrying or parked: deliveries still to come. */
+  pending: number;
+  dead: number;
 }
 
 export class DeliveryJobRepository {
@@ -78,5 +140,90 @@ export class DeliveryJobRepository {
       | { last_error: string }
       | undefined;
     return row?.last_error ?? null;
+  }
+
+  async find(id: string): Promise<DeliveryJob | undefined> {
+    const row = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ id }).first()) as DeliveryJobRow | undefined;
+    return row && toJob(row);
+  }
+
+  /**
+   * Hands an integration's parked jobs back to delivery: 'pending' if they never made an attempt, else
+   * 'retrying'. Returns the job message that lets each one be claimed (attempt = attempt_count + 1, which is
+   * what the dispatcher's claim accepts from either state). The rows stay locked until the transaction ends.
+   */
+  async releaseParked(integrationId: string): Promise<JobMessage[]> {
+    const rows = await this.db('delivery_jobs')
+      .where({ integration_id: integrationId, status: 'parked' })
+      .update({
+        status: this.db.raw(`CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END`),
+        updated_at: this.db.fn.now(),
+      })
+      .returning<Pick<DeliveryJobRow, 'id' | 'event_id' | 'integration_id' | 'attempt_count'>[]>(['id', 'event_id', 'integration_id', 'attempt_count']);
+    return rows.map((row) => ({
+      jobId: row.id,
+      eventId: row.event_id,
+      integrationId: row.integration_id,
+      attempt: row.attempt_count + 1,
+    }));
+  }
+
+  /** Parks released jobs again whose job message could not be published, unless a claim took them meanwhile. */
+  async repark(messages: readonly JobMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db('delivery_jobs')
+      .whereIn(['id', 'attempt_count'], messages.map((message) => [message.jobId, message.attempt - 1]))
+      .whereIn('status', ['pending', 'retrying'])
+      .update({ status: 'parked', updated_at: this.db.fn.now() });
+  }
+
+  async countsForIntegration(integrationId: string): Promise<JobCounts> {
+    const row = (await this.db('delivery_jobs')
+      .where({ integration_id: integrationId })
+      .select(
+        this.db.raw(`count(*) FILTER (WHERE status IN ('pending', 'delivering', 'retrying', 'parked'))::int AS pending`),
+        this.db.raw(`count(*) FILTER (WHERE status = 'dead')::int AS dead`),
+      )
+      .first()) as { pending: number; dead: number } | undefined;
+    return { pending: row?.pending ?? 0, dead: row?.dead ?? 0 };
+  }
+
+  private deadLetters(filter: DeadLetterFilter): Knex.QueryBuilder {
+    let query = this.db({ j: 'delivery_jobs' }).join({ e: 'events' }, 'e.id', 'j.event_id').where('j.status', 'dead');
+    if (filter.integrationId) query = query.where('j.integration_id', filter.integrationId);
+    if (filter.provider) query = query.where('e.provider', filter.provider);
+    if (filter.eventType) query = query.where('e.type', filter.eventType);
+    if (filter.since) query = query.where('j.completed_at', '>=', filter.since);
+    return query;
+  }
+
+  /** Dead jobs, most recently dead first. */
+  async searchDeadLetters(search: DeadLetterFilter & PageRequest): Promise<Page<DeadLetter>> {
+    return paginate<DeadLetterRow, DeadLetter>(
+      () => this.deadLetters(search),
+      search,
+      (query) => query.select(DEAD_LETTER_COLUMNS).orderBy([
+        { column: 'j.completed_at', order: 'desc', nulls: 'last' },
+        { column: 'j.id', order: 'desc' },
+      ]),
+      toDeadLetter,
+    );
+  }
+
+  /**
+   * Dead jobs matching a filter that existed by `createdBefore`, in id order after `afterId`: a bulk replay
+   * walks them in keyset batches, and the jobs its own replays create (later, and maybe dead again) stay out.
+   */
+  async deadLetterBatch(filter: DeadLetterFilter, createdBefore: Date, afterId: string | null, limit: number): Promise<DeadLetter[]> {
+    let query = this.deadLetters(filter).where('j.created_at', '<=', createdBefore);
+    if (afterId) query = query.where('j.id', '>', afterId);
+    const rows = (await query.select(DEAD_LETTER_COLUMNS).orderBy('j.id').limit(limit)) as DeadLetterRow[];
+    return rows.map(toDeadLetter);
+  }
+
+  async countDeadLetters(filter: DeadLetterFilter, createdBefore: Date): Promise<number> {
+    const row = (await this.deadLetters(filter).where('j.created_at', '<=', createdBefore)
+      .count<{ count: number }[]>({ count: '*' }).first());
+    return row?.count ?? 0;
   }
 }

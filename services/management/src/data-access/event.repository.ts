@@ -83,6 +83,13 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
+export interface EventTypeSeen {
+  provider: string;
+  eventType: string;
+  count: number;
+  lastSeenAt: Date;
+}
+
 export class EventRepository {
   constructor(private readonly db: Knex) {}
 
@@ -119,5 +126,17 @@ export class EventRepository {
       | EventDetailRow
       | undefined;
     return row && { ...toEvent(row), snapshot: { headers: row.raw_headers, body: row.raw_body } };
+  }
+
+  /** Every (provider, type) received so far, with how often and when last. */
+  async eventTypes(provider?: string | null): Promise<EventTypeSeen[]> {
+    let query = this.db('events')
+      .select('provider', 'type')
+      .select(this.db.raw('count(*)::int AS count'), this.db.raw('max(received_at) AS last_seen_at'))
+      .groupBy('provider', 'type')
+      .orderBy([{ column: 'provider' }, { column: 'type' }]);
+    if (provider) query = query.where('provider', provider);
+    const rows = (await query) as { provider: string; type: string; count: number; last_seen_at: Date }[];
+    return rows.map((row) => ({ provider: row.provider, eventType: row.type, count: row.count, lastSeenAt: row.last_seen_at }));
   }
 }

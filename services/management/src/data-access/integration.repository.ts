@@ -1,4 +1,5 @@
-// Reads integrations for operators. Secret columns are never selected, so they cannot leak by accident.
+// Integrations for operators. The public view never selects a secret column, so a secret cannot leak by
+// accident; only signingTarget() reads the sealed secrets, for the test ping and the verification handshake.
 import type { Knex } from '@hookway/db';
 import type { IntegrationState } from '@hookway/contracts';
 
@@ -12,6 +13,8 @@ export interface Integration {
   description: string | null;
   state: IntegrationState;
   consecutiveFailures: number;
+  disabledReason: string | null;
+  verifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -19,6 +22,35 @@ export interface Integration {
 export interface IntegrationFilter {
   provider?: string | null;
   state?: IntegrationState;
+}
+
+export interface NewIntegration {
+  name: string;
+  provider: string;
+  url: string;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  description: string | null;
+  secretSealed: string;
+}
+
+export interface IntegrationPatch {
+  name?: string;
+  url?: string;
+  eventTypes?: string[];
+  headers?: Record<string, string>;
+  description?: string | null;
+}
+
+/** What a signed request to the integration needs: where, which headers, which secrets (still sealed). */
+export interface SigningTarget {
+  id: string;
+  provider: string;
+  url: string;
+  headers: Record<string, unknown>;
+  secretSealed: string;
+  /** The previous secret while its rotation grace window is open, else null. */
+  previousSecretSealed: string | null;
 }
 
 interface IntegrationRow {
@@ -31,13 +63,15 @@ interface IntegrationRow {
   description: string | null;
   state: IntegrationState;
   consecutive_failures: number;
+  disabled_reason: string | null;
+  verified_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const PUBLIC_COLUMNS = [
   'id', 'name', 'provider', 'url', 'event_types', 'headers', 'description', 'state', 'consecutive_failures',
-  'created_at', 'updated_at',
+  'disabled_reason', 'verified_at', 'created_at', 'updated_at',
 ] as const;
 
 function toIntegration(row: IntegrationRow): Integration {
@@ -51,12 +85,15 @@ function toIntegration(row: IntegrationRow): Integration {
     description: row.description,
     state: row.state,
     consecutiveFailures: row.consecutive_failures,
+    disabledReason: row.disabled_reason,
+    verifiedAt: row.verified_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 export class IntegrationRepository {
+  /** `db` may be a transaction: every method then runs inside it. */
   constructor(private readonly db: Knex) {}
 
   async list(filter: IntegrationFilter): Promise<Integration[]> {
@@ -65,5 +102,108 @@ export class IntegrationRepository {
     if (filter.state) query = query.where('state', filter.state);
     const rows = (await query) as IntegrationRow[];
     return rows.map(toIntegration);
+  }
+
+  async find(id: string): Promise<Integration | undefined> {
+    const row = (await this.db('integrations').select(PUBLIC_COLUMNS).where({ id }).first()) as IntegrationRow | undefined;
+    return row && toIntegration(row);
+  }
+
+  /** The row locked for the rest of the transaction, so a concurrent change waits for this one. */
+  async findForUpdate(id: string): Promise<Integration | undefined> {
+    const row = (await this.db('integrations').select(PUBLIC_COLUMNS).where({ id }).forUpdate().first()) as
+      | IntegrationRow
+      | undefined;
+    return row && toIntegration(row);
+  }
+
+  async create(input: NewIntegration): Promise<Integration> {
+    const [row] = await this.db('integrations').insert({
+      name: input.name,
+      provider: input.provider,
+      url: input.url,
+      event_types: JSON.stringify(input.eventTypes),
+      headers: JSON.stringify(input.headers),
+      description: input.description,
+      state: 'active',
+      secret_sealed: input.secretSealed,
+    }).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return toIntegration(row!);
+  }
+
+  /** A new URL has not been verified: it clears verified_at. */
+  async update(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
+    const changes: Record<string, unknown> = { updated_at: this.db.fn.now() };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.url !== undefined) {
+      changes.url = patch.url;
+      changes.verified_at = this.db.raw('CASE WHEN url = ? THEN verified_at END', [patch.url]);
+    }
+    if (patch.eventTypes !== undefined) changes.event_types = JSON.stringify(patch.eventTypes);
+    if (patch.headers !== undefined) changes.headers = JSON.stringify(patch.headers);
+    if (patch.description !== undefined) changes.description = patch.description;
+    const [row] = await this.db('integrations').where({ id }).update(changes).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return row && toIntegration(row);
+  }
+
+  /** Deletes the integration; its jobs, their attempts and its scoped replay requests go with it (ON DELETE CASCADE). */
+  async delete(id: string): Promise<Integration | undefined> {
+    const [row] = await this.db('integrations').where({ id }).delete().returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return row && toIntegration(row);
+  }
+
+  async pause(id: string): Promise<Integration> {
+    const [row] = await this.db('integrations').where({ id })
+      .update({ state: 'paused', updated_at: this.db.fn.now() }).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return toIntegration(row!);
+  }
+
+  /** Active again, with the circuit breaker's count and reason reset. */
+  async resume(id: string): Promise<Integration> {
+    const [row] = await this.db('integrations').where({ id }).update({
+      state: 'active', consecutive_failures: 0, disabled_reason: null, updated_at: this.db.fn.now(),
+    }).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return toIntegration(row!);
+  }
+
+  /**
+   * The current secret becomes the previous one, valid for `graceMs` more (by the database clock, which the
+   * dispatcher also judges it by); a secret still in an earlier grace window is dropped.
+   */
+  async rotateSecret(id: string, newSecretSealed: string, graceMs: number): Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined> {
+    const [row] = await this.db('integrations').where({ id }).update({
+      previous_secret_sealed: this.db.ref('secret_sealed'),
+      previous_secret_expires_at: this.db.raw(`now() + (? * interval '1 millisecond')`, [graceMs]),
+      secret_sealed: newSecretSealed,
+      updated_at: this.db.fn.now(),
+    }).returning<(IntegrationRow & { previous_secret_expires_at: Date })[]>([...PUBLIC_COLUMNS, 'previous_secret_expires_at']);
+    return row && { integration: toIntegration(row), previousSecretExpiresAt: row.previous_secret_expires_at };
+  }
+
+  async signingTarget(id: string): Promise<SigningTarget | undefined> {
+    const row = (await this.db('integrations')
+      .select('id', 'provider', 'url', 'headers', 'secret_sealed', 'previous_secret_sealed',
+        this.db.raw('previous_secret_expires_at > now() AS previous_secret_active'))
+      .where({ id })
+      .first()) as
+      | { id: string; provider: string; url: string; headers: Record<string, unknown>; secret_sealed: string;
+          previous_secret_sealed: string | null; previous_secret_active: boolean | null }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      provider: row.provider,
+      url: row.url,
+      headers: row.headers,
+      secretSealed: row.secret_sealed,
+      previousSecretSealed: row.previous_secret_active === true ? row.previous_secret_sealed : null,
+    };
+  }
+
+  /** Records a passed ownership handshake, unless the URL changed while it ran. */
+  async markVerified(id: string, url: string): Promise<Integration | undefined> {
+    const [row] = await this.db('integrations').where({ id, url })
+      .update({ verified_at: this.db.fn.now() }).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    return row && toIntegration(row);
   }
 }

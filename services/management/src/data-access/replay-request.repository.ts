@@ -1,5 +1,6 @@
 // Replay requests double as an outbox: a row is committed first, and published_at is set only once
 // the broker confirmed its messages, so a request accepted while RabbitMQ is down is relayed later.
+// A request with an integration_id (a job retry or dead-letter replay) is dispatched to that integration only.
 import type { Knex } from '@hookway/db';
 
 export interface ReplayRequest {
@@ -7,6 +8,10 @@ export interface ReplayRequest {
   eventId: string;
   provider: string;
   eventType: string;
+  /** Set when the replay goes to one integration only. */
+  integrationId: string | null;
+  /** The job a job retry or dead-letter replay repeats. */
+  sourceJobId: string | null;
   requestedBy: string;
   reason: string;
   correlationId: string | null;
@@ -18,6 +23,8 @@ export interface NewReplayRequest {
   requestedBy: string;
   reason: string;
   correlationId: string;
+  integrationId?: string | null;
+  sourceJobId?: string | null;
 }
 
 interface ReplayRequestRow {
@@ -25,6 +32,8 @@ interface ReplayRequestRow {
   event_id: string;
   provider: string;
   type: string;
+  integration_id: string | null;
+  source_job_id: string | null;
   requested_by: string;
   reason: string;
   correlation_id: string | null;
@@ -33,7 +42,7 @@ interface ReplayRequestRow {
 
 // Joined with the event because the replay message is routed by the event's provider and type.
 const COLUMNS = [
-  'r.id', 'r.event_id', 'e.provider', 'e.type', 'r.requested_by', 'r.reason', 'r.correlation_id', 'r.created_at',
+  'r.id', 'r.event_id', 'e.provider', 'e.type', 'r.integration_id', 'r.source_job_id', 'r.requested_by', 'r.reason', 'r.correlation_id', 'r.created_at',
 ] as const;
 
 function toReplayRequest(row: ReplayRequestRow): ReplayRequest {
@@ -42,6 +51,8 @@ function toReplayRequest(row: ReplayRequestRow): ReplayRequest {
     eventId: row.event_id,
     provider: row.provider,
     eventType: row.type,
+    integrationId: row.integration_id,
+    sourceJobId: row.source_job_id,
     requestedBy: row.requested_by,
     reason: row.reason,
     correlationId: row.correlation_id,
@@ -59,13 +70,17 @@ export class ReplayRequestRepository {
   async create(request: NewReplayRequest): Promise<ReplayRequest | undefined> {
     const result = await this.db.raw<{ rows: ReplayRequestRow[] }>(
       `WITH inserted AS (
-         INSERT INTO replay_requests (event_id, requested_by, reason, status, correlation_id)
-         SELECT id, ?, ?, 'pending', ? FROM events WHERE id = ?
+         INSERT INTO replay_requests (event_id, integration_id, source_job_id, requested_by, reason, status, correlation_id)
+         SELECT id, ?, ?, ?, ?, 'pending', ? FROM events WHERE id = ?
          RETURNING *
        )
-       SELECT i.id, i.event_id, e.provider, e.type, i.requested_by, i.reason, i.correlation_id, i.created_at
+       SELECT i.id, i.event_id, e.provider, e.type, i.integration_id, i.source_job_id, i.requested_by, i.reason,
+              i.correlation_id, i.created_at
        FROM inserted i JOIN events e ON e.id = i.event_id`,
-      [request.requestedBy, request.reason, request.correlationId, request.eventId],
+      [
+        request.integrationId ?? null, request.sourceJobId ?? null, request.requestedBy, request.reason, request.correlationId,
+        request.eventId,
+      ],
     );
     const row = result.rows[0];
     return row && toReplayRequest(row);

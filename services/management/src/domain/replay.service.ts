@@ -1,6 +1,8 @@
 // Replays an event: the request is persisted (committed) first, then its messages are published and the
 // row marked published. If the broker is down the request still stands; the outbox relay publishes it
-// later through the same publishReplay, so both paths send exactly the same messages.
+// later through the same publishReplay, so both paths send exactly the same messages. A request scoped to
+// one integration (a job retry, a dead-letter replay) is the same message; the dispatcher reads the scope
+// from the row.
 import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
 import type { OutboxSource } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
@@ -74,7 +76,12 @@ export class ReplayService {
       // The request time, not the publish time: a relayed fact reads the same as a direct one.
       occurredAt: replay.createdAt.toISOString(),
       ...correlation,
-      details: { eventId: replay.eventId, reason: replay.reason },
+      details: {
+        eventId: replay.eventId,
+        reason: replay.reason,
+        ...(replay.integrationId ? { integrationId: replay.integrationId } : {}),
+        ...(replay.sourceJobId ? { sourceJobId: replay.sourceJobId } : {}),
+      },
     }));
   }
 

@@ -1,4 +1,4 @@
-// Event search, detail, processing status and replay.
+// Event search, detail, processing status, replay, and the event types seen per provider.
 import { Router, type RequestHandler } from 'express';
 import { EVENT_STATUSES, type EventStatus } from '@hookway/contracts';
 import { badRequest, bodyParser, isUuid, notFound, pageMeta, queryParser, sendData, type AppError } from '@hookway/http';
@@ -37,6 +37,12 @@ const parseEventQuery = queryParser<EventQuery>({
     sortOrder: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
   },
 } satisfies QuerySchema<EventQuery>);
+
+const parseEventTypesQuery = queryParser<{ provider?: string | null }>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { provider: optionalText },
+} satisfies QuerySchema<{ provider?: string | null }>);
 
 interface ReplayBody {
   requestedBy: string;
@@ -82,6 +88,12 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
     }
     const page = await events.search(query);
     sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
+  });
+
+  router.get('/event-types', async (req, res) => {
+    const { provider } = parseEventTypesQuery(req.query);
+    const types = await events.eventTypes(provider);
+    sendData(res, 200, types, { total: types.length });
   });
 
   router.get('/events/:id', async (req, res) => {

@@ -1,19 +1,20 @@
-// The management API under /api/v1: health is public, everything after the auth chain is not.
-import { Router } from 'express';
-import { requireAuth, type AuthScheme } from './auth.js';
+// The management API under /api/v1: health is public; everything after managementAuth needs the API key or a
+// Bearer JWT with webhooks:read (GET) or webhooks:write (everything else).
+import { Router, type RequestHandler } from 'express';
 import { healthRoutes, type DependencyCheck } from '@hookway/http';
-import { integrationRoutes } from './integrations.routes.js';
-import { eventRoutes, type EventRouteDependencies } from './events.routes.js';
-import { deliveryRoutes } from './deliveries.routes.js';
-import { auditEntryRoutes } from './audit-entries.routes.js';
-import type { IntegrationRepository } from '../../data-access/integration.repository.js';
-import type { DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
 import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
+import type { DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
+import { auditEntryRoutes } from './audit-entries.routes.js';
+import { deadLetterRoutes, type DeadLetterRouteDependencies } from './dead-letters.routes.js';
+import { deliveryRoutes } from './deliveries.routes.js';
+import { domainErrors } from './errors.js';
+import { eventRoutes, type EventRouteDependencies } from './events.routes.js';
+import { integrationRoutes, type IntegrationRouteDependencies } from './integrations.routes.js';
+import { jobRoutes } from './jobs.routes.js';
 
-export interface ManagementApiDependencies extends EventRouteDependencies {
+export interface ManagementApiDependencies extends EventRouteDependencies, IntegrationRouteDependencies, DeadLetterRouteDependencies {
   health: Record<string, DependencyCheck>;
-  authSchemes: AuthScheme[];
-  integrations: IntegrationRepository;
+  auth: RequestHandler;
   attempts: DeliveryAttemptRepository;
   auditEntries: AuditEntryRepository;
 }
@@ -21,10 +22,13 @@ export interface ManagementApiDependencies extends EventRouteDependencies {
 export function managementApi(deps: ManagementApiDependencies): Router {
   const router = Router();
   router.use(healthRoutes(deps.health));
-  router.use(requireAuth(deps.authSchemes));
-  router.use(integrationRoutes(deps.integrations));
+  router.use(deps.auth);
+  router.use(integrationRoutes(deps));
   router.use(eventRoutes(deps));
+  router.use(jobRoutes(deps.jobOperations));
+  router.use(deadLetterRoutes(deps));
   router.use(deliveryRoutes(deps.attempts));
   router.use(auditEntryRoutes(deps.auditEntries));
+  router.use(domainErrors());
   return router;
 }

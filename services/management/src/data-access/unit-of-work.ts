@@ -1,0 +1,25 @@
+// One transaction over several repositories: the domain asks for a unit of work and gets repositories bound
+// to the same transaction, without seeing knex. Throwing inside rolls everything back.
+import type { Knex } from '@hookway/db';
+import { DeliveryAttemptRepository } from './delivery-attempt.repository.js';
+import { DeliveryJobRepository } from './delivery-job.repository.js';
+import { IdempotencyKeyRepository } from './idempotency-key.repository.js';
+import { IntegrationRepository } from './integration.repository.js';
+
+export interface UnitOfWork {
+  integrations: IntegrationRepository;
+  idempotencyKeys: IdempotencyKeyRepository;
+  jobs: DeliveryJobRepository;
+  attempts: DeliveryAttemptRepository;
+}
+
+export type InTransaction = <T>(work: (unit: UnitOfWork) => Promise<T>) => Promise<T>;
+
+export function transactional(db: Knex): InTransaction {
+  return (work) => db.transaction((trx) => work({
+    integrations: new IntegrationRepository(trx),
+    idempotencyKeys: new IdempotencyKeyRepository(trx),
+    jobs: new DeliveryJobRepository(trx),
+    attempts: new DeliveryAttemptRepository(trx),
+  }));
+}

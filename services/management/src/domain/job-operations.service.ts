@@ -1,0 +1,119 @@
+// Operator actions on one delivery job: "retry it now" and "replay this dead letter". A finished job is never
+// revived: its history stays, and a replay request scoped to the job's integration makes the dispatcher create
+// a fresh job (persisted first, then published; the outbox relay covers a broker outage). A job waiting in a
+// retry tier is instead sent its next attempt at once; the tier's later copy is then refused by the claim.
+import { TERMINAL_JOB_STATUSES, type JobMessage } from '@hookway/contracts';
+import { hasSqlState, SQLSTATE } from '@hookway/db';
+import { errorFields, type Logger } from '@hookway/logger';
+import type { DeliveryAttempt, DeliveryAttemptRepository } from '../data-access/delivery-attempt.repository.js';
+import type { DeliveryJob, DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
+import { JobNotFoundError, JobStateError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
+import { EventNotFoundError, type ReplayService } from './replay.service.js';
+
+export interface ReplayAsk {
+  requestedBy?: string;
+  reason?: string;
+}
+
+export interface JobActionAccepted {
+  jobId: string;
+  replayRequestId?: string;
+}
+
+export interface JobDetail extends DeliveryJob {
+  attempts: DeliveryAttempt[];
+}
+
+export interface JobOperationsDeps {
+  jobs: DeliveryJobRepository;
+  attempts: DeliveryAttemptRepository;
+  replays: ReplayService;
+  publisher: MessagePublisher;
+  jobDestination: { exchange: string; routingKey: string };
+  logger: Logger;
+}
+
+export class JobOperationsService {
+  constructor(private readonly deps: JobOperationsDeps) {}
+
+  private async find(jobId: string): Promise<DeliveryJob> {
+    const job = await this.deps.jobs.find(jobId);
+    if (!job) throw new JobNotFoundError(jobId);
+    return job;
+  }
+
+  async detail(jobId: string): Promise<JobDetail> {
+    const job = await this.find(jobId);
+    return { ...job, attempts: await this.deps.attempts.listForJob(jobId) };
+  }
+
+  async retry(jobId: string, ask: ReplayAsk, context: OperatorContext): Promise<JobActionAccepted> {
+    const job = await this.find(jobId);
+    if (TERMINAL_JOB_STATUSES.includes(job.status)) {
+      const replayRequestId = await this.replayScoped(job, ask, context, 'job retry requested');
+      await this.auditAfterReplay(context, {
+        entityType: 'job', entityId: job.id, action: 'retry_requested',
+        details: { eventId: job.eventId, integrationId: job.integrationId, previousStatus: job.status, replayRequestId },
+      });
+      return { jobId, replayRequestId };
+    }
+    if (job.status !== 'retrying') {
+      throw new JobStateError('JOB_NOT_RETRYABLE', jobId, job.status, `a ${job.status} job is already on its way; only retrying or finished jobs can be retried`);
+    }
+    const message: JobMessage = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount + 1 };
+    await this.deps.publisher.publish(this.deps.jobDestination.exchange, this.deps.jobDestination.routingKey, message, {
+      messageId: `${message.jobId}:${message.attempt}`,
+      correlationId: context.requestId,
+    });
+    await this.deps.publisher.publishAudit(operatorFact(context, {
+      entityType: 'job', entityId: job.id, action: 'retry_requested',
+      details: { eventId: job.eventId, integrationId: job.integrationId, previousStatus: job.status, attempt: message.attempt },
+    }));
+    return { jobId };
+  }
+
+  async replayDeadLetter(jobId: string, ask: ReplayAsk, context: OperatorContext): Promise<Required<JobActionAccepted>> {
+    const job = await this.find(jobId);
+    if (job.status !== 'dead') throw new JobStateError('NOT_DEAD', jobId, job.status, `job ${jobId} is ${job.status}, not dead`);
+    const replayRequestId = await this.replayScoped(job, ask, context, 'dead-letter replay requested');
+    await this.auditAfterReplay(context, {
+      entityType: 'dead_letter', entityId: job.id, action: 'replay_requested',
+      details: { eventId: job.eventId, integrationId: job.integrationId, replayRequestId },
+    });
+    return { jobId, replayRequestId };
+  }
+
+  /** A replay request for the job's event, to the job's integration only. */
+  async replayScoped(job: Pick<DeliveryJob, 'id' | 'eventId' | 'integrationId'>, ask: ReplayAsk, context: OperatorContext, defaultReason: string): Promise<string> {
+    try {
+      const accepted = await this.deps.replays.request({
+        eventId: job.eventId,
+        integrationId: job.integrationId,
+        sourceJobId: job.id,
+        requestedBy: ask.requestedBy ?? context.actor,
+        reason: ask.reason ?? defaultReason,
+        correlationId: context.requestId,
+      });
+      return accepted.replayRequestId;
+    } catch (error) {
+      // The job's event or integration was deleted since it was read: so, with the cascade, was the job.
+      if (error instanceof EventNotFoundError || hasSqlState(error, SQLSTATE.foreignKeyViolation)) throw new JobNotFoundError(job.id);
+      throw error;
+    }
+  }
+
+  /**
+   * The operator fact of a replay is published after the request is committed. If the broker is down the request
+   * still stands (the relay publishes it, with its own replay.requested fact naming the job, integration, requester
+   * and reason), so this fact is best effort rather than a reason to fail the call.
+   */
+  private async auditAfterReplay(context: OperatorContext, fact: Parameters<typeof operatorFact>[1]): Promise<void> {
+    try {
+      await this.deps.publisher.publishAudit(operatorFact(context, fact));
+    } catch (error) {
+      this.deps.logger.child({ correlationId: context.requestId }).warn('operator audit fact not published; the replay.requested fact covers it', {
+        entityType: fact.entityType, entityId: fact.entityId, action: fact.action, ...errorFields(error),
+      });
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// Dead letters: the dead jobs, replaying one, and replaying every one matching a filter in the background.
+import { Router } from 'express';
+import { badRequest, bodyParser, notFound, pageMeta, queryParser, sendData } from '@hookway/http';
+import type { BulkReplay } from '../../data-access/dead-letter-replay.repository.js';
+import type { DeadLetterFilter, DeliveryJobRepository } from '../../data-access/delivery-job.repository.js';
+import type { BulkReplayFilter, BulkReplayService } from '../../domain/bulk-replay.service.js';
+import type { JobOperationsService } from '../../domain/job-operations.service.js';
+import { operatorOf } from './errors.js';
+import { jobNotFound, replayAskOf } from './jobs.routes.js';
+import {
+  optionalDateTime, optionalText, optionalUuid, pageProperty, pageSizeProperty, reasonProperty, requestedByProperty, requireUuid,
+  type BodySchema, type QuerySchema,
+} from './schema.js';
+
+interface DeadLetterQuery extends DeadLetterFilter {
+  page: number;
+  pageSize: number;
+}
+
+const filterProperties = {
+  integrationId: optionalUuid,
+  provider: optionalText,
+  eventType: optionalText,
+  since: optionalDateTime,
+} as const;
+
+const parseQuery = queryParser<DeadLetterQuery>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['page', 'pageSize'],
+  properties: { page: pageProperty, pageSize: pageSizeProperty, ...filterProperties },
+} satisfies QuerySchema<DeadLetterQuery>);
+
+interface BulkReplayBody extends DeadLetterFilter {
+  all?: boolean | null;
+  requestedBy?: string | null;
+  reason?: string | null;
+}
+
+const parseBulkBody = bodyParser<BulkReplayBody>({
+  type: 'object',
+  additionalProperties: false,
+  required: [],
+  properties: {
+    ...filterProperties,
+    all: { type: 'boolean', nullable: true },
+    requestedBy: requestedByProperty,
+    reason: reasonProperty,
+  },
+} satisfies BodySchema<BulkReplayBody>);
+
+/** The filter as given, without the empty parts. */
+function filterOf(body: BulkReplayBody): BulkReplayFilter {
+  const filter: BulkReplayFilter = {};
+  if (body.integrationId) filter.integrationId = body.integrationId;
+  if (body.provider) filter.provider = body.provider;
+  if (body.eventType) filter.eventType = body.eventType;
+  if (body.since) filter.since = body.since;
+  if (body.all === true) filter.all = true;
+  return filter;
+}
+
+function bulkView(run: BulkReplay): Record<string, unknown> {
+  return {
+    id: run.id,
+    status: run.status,
+    matched: run.matched,
+    requeued: run.requeued,
+    filter: run.filter,
+    requestedBy: run.requestedBy,
+    reason: run.reason,
+    error: run.error,
+    createdAt: run.createdAt,
+    completedAt: run.completedAt,
+  };
+}
+
+const bulkNotFound = (id: string) => notFound('BULK_REPLAY_NOT_FOUND', `bulk replay ${id} does not exist`);
+
+export interface DeadLetterRouteDependencies {
+  jobs: DeliveryJobRepository;
+  jobOperations: JobOperationsService;
+  bulkReplays: BulkReplayService;
+}
+
+export function deadLetterRoutes({ jobs, jobOperations, bulkReplays }: DeadLetterRouteDependencies): Router {
+  const router = Router();
+
+  router.get('/dead-letters', async (req, res) => {
+    const query = parseQuery(req.query);
+    const page = await jobs.searchDeadLetters(query);
+    sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
+  });
+
+  router.post('/dead-letters/replay', async (req, res) => {
+    const body = parseBulkBody(req.body);
+    const filter = filterOf(body);
+    if (Object.keys(filter).length === 0) {
+      throw badRequest('VALIDATION_ERROR', 'request body is invalid', {
+        errors: [{ path: '/', message: 'name at least one of integrationId, provider, eventType, since, or send all: true' }],
+      });
+    }
+    const ask = { ...(body.requestedBy ? { requestedBy: body.requestedBy } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+    const run = await bulkReplays.start(filter, ask, operatorOf(req));
+    sendData(res, 202, { bulkReplayId: run.id, status: run.status });
+  });
+
+  router.get('/dead-letters/replay/:id', async (req, res) => {
+    const id = requireUuid(req.params.id, bulkNotFound);
+    const run = await bulkReplays.find(id);
+    if (!run) throw bulkNotFound(id);
+    sendData(res, 200, bulkView(run));
+  });
+
+  router.post('/dead-letters/:jobId/replay', async (req, res) => {
+    const id = requireUuid(req.params.jobId, jobNotFound);
+    sendData(res, 202, await jobOperations.replayDeadLetter(id, replayAskOf(req), operatorOf(req)));
+  });
+
+  return router;
+}

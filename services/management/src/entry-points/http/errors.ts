@@ -1,0 +1,29 @@
+// The edge's translation of domain errors to HTTP answers, and of a request to the operator who made it.
+import type { ErrorRequestHandler, Request } from 'express';
+import { BrokerUnavailableError } from '@hookway/broker';
+import { AppError, badRequest, conflict, notFound, unavailable, API_KEY_ACTOR } from '@hookway/http';
+import {
+  IdempotencyKeyReusedError, IntegrationNotFoundError, InvalidUrlError, JobNotFoundError, JobStateError, type OperatorContext,
+} from '../../domain/operator.js';
+
+export function operatorOf(req: Request): OperatorContext {
+  // managementAuth always sets the actor before any route runs; the fallback only satisfies the type.
+  return { actor: req.actor ?? API_KEY_ACTOR, requestId: req.requestId };
+}
+
+export function toHttpError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof IntegrationNotFoundError) return notFound('INTEGRATION_NOT_FOUND', error.message);
+  if (error instanceof JobNotFoundError) return notFound('JOB_NOT_FOUND', error.message);
+  if (error instanceof InvalidUrlError) return badRequest('INVALID_URL', error.message, { url: error.url, reason: error.reason });
+  if (error instanceof IdempotencyKeyReusedError) return conflict('IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof JobStateError) return conflict(error.code, error.message, { jobId: error.jobId, status: error.status });
+  // A change that could not be announced (audit fact, job messages) was rolled back: retry later.
+  if (error instanceof BrokerUnavailableError) return unavailable('the message broker is unavailable; retry later', error);
+  return error;
+}
+
+/** Mounted after this service's routes, before the shared errorHandler. */
+export function domainErrors(): ErrorRequestHandler {
+  return (error: unknown, _req, _res, next) => next(toHttpError(error));
+}

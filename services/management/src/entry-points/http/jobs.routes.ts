@@ -1,0 +1,41 @@
+// One delivery job with its attempt timeline, and "retry it now".
+import { Router, type Request } from 'express';
+import { bodyParser, notFound, sendData, type AppError } from '@hookway/http';
+import type { JobOperationsService, ReplayAsk } from '../../domain/job-operations.service.js';
+import { operatorOf } from './errors.js';
+import { reasonProperty, requestedByProperty, requireUuid, type BodySchema } from './schema.js';
+
+interface NullableReplayAsk {
+  requestedBy?: string | null;
+  reason?: string | null;
+}
+
+const parseAsk = bodyParser<NullableReplayAsk>({
+  type: 'object',
+  additionalProperties: false,
+  required: [],
+  properties: { requestedBy: requestedByProperty, reason: reasonProperty },
+} satisfies BodySchema<NullableReplayAsk>);
+
+/** The optional {requestedBy, reason} body of a retry or replay; an empty body is fine. */
+export function replayAskOf(req: Request): ReplayAsk {
+  const { requestedBy, reason } = parseAsk(req.body);
+  return { ...(requestedBy ? { requestedBy } : {}), ...(reason ? { reason } : {}) };
+}
+
+export const jobNotFound = (id: string): AppError => notFound('JOB_NOT_FOUND', `job ${id} does not exist`);
+
+export function jobRoutes(jobs: JobOperationsService): Router {
+  const router = Router();
+
+  router.get('/jobs/:id', async (req, res) => {
+    sendData(res, 200, await jobs.detail(requireUuid(req.params.id, jobNotFound)));
+  });
+
+  router.post('/jobs/:id/retry', async (req, res) => {
+    const id = requireUuid(req.params.id, jobNotFound);
+    sendData(res, 202, await jobs.retry(id, replayAskOf(req), operatorOf(req)));
+  });
+
+  return router;
+}
