@@ -57,13 +57,22 @@ export function isOpenApiValidatorError(error: unknown): error is ValidatorError
 
 /** Our envelope code and details for an express-openapi-validator error. */
 export function describeValidatorError(error: ValidatorError): { status: number; code: string; message: string; details: Record<string, unknown> } {
-  const errors = error.errors.map((item) => ({ path: item.path ?? '/', message: item.message ?? 'is invalid' }));
+  // The validator says where ("/query/status", "/body/eventTypes/1"); callers get the path inside that part,
+  // the way the routes' own checks report it.
+  const located = error.errors.map((item) => {
+    const match = /^[./](query|body|params|headers)(?:[./](.*))?$/.exec(item.path ?? '');
+    return { where: match?.[1], path: `/${(match?.[2] ?? (match ? '' : item.path ?? '')).replace(/^\//, '').replaceAll('.', '/')}`, message: item.message ?? 'is invalid' };
+  });
+  const errors = located.map(({ path, message }) => ({ path, message }));
   switch (error.status) {
     case 400: {
-      const inQuery = errors.length > 0 && errors.every((item) => item.path.startsWith('/query') || item.path.startsWith('.query'));
-      const inPath = errors.length > 0 && errors.every((item) => item.path.startsWith('/params') || item.path.startsWith('.params'));
+      const inQuery = located.length > 0 && located.every((item) => item.where === 'query');
+      const inPath = located.length > 0 && located.every((item) => item.where === 'params');
       if (inQuery) return { status: 400, code: 'INVALID_QUERY', message: 'query string is invalid', details: { errors } };
       if (inPath) return { status: 400, code: 'INVALID_PARAMETER', message: 'a path parameter is invalid', details: { errors } };
+      const header = located.length > 0 && located.every((item) => item.where === 'headers') ? located[0]?.path.slice(1) : undefined;
+      // A bad header is named after it: Idempotency-Key → INVALID_IDEMPOTENCY_KEY.
+      if (header) return { status: 400, code: `INVALID_${header.toUpperCase().replaceAll('-', '_')}`, message: `the ${header} header is invalid`, details: { errors } };
       return { status: 400, code: 'VALIDATION_ERROR', message: 'request is invalid', details: { errors } };
     }
     case 404:

@@ -5,11 +5,10 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Config } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
-import { Broker } from '@hookway/broker';
-import { createDatabase, OutboxRelay, pingDatabase } from '@hookway/db';
-import { createHttpApp, errorHandler, listen, managementAuth, notFoundHandler } from '@hookway/http';
+import { OutboxRelay, pingDatabase } from '@hookway/db';
+import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
-import { isEntryPoint, runMain } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { generateSigningSecret, SecretBox } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
 import { DeadLetterReplayRepository } from './data-access/dead-letter-replay.repository.js';
@@ -30,23 +29,15 @@ import { managementApi } from './entry-points/http/router.js';
 
 export interface RunningManagement {
   port: number;
+  opsPort: number;
   stop(): Promise<void>;
 }
 
 export async function start(config: Config, logger: Logger): Promise<RunningManagement> {
-  const db = createDatabase({ url: config.databaseUrl, applicationName: 'hookway-management', logger });
-  let broker: Broker;
-  try {
-    broker = await Broker.connect({
-      url: config.rabbitmqUrl,
-      prefix: config.brokerPrefix,
-      retryScheduleMs: config.retryScheduleMs,
-      logger,
-    });
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const infrastructure = await connectInfrastructure(config, logger, 'management');
+  const { db, broker } = infrastructure;
+  const registry = createMetricsRegistry('management');
+  const openApi = loadOpenApi(new URL('../../../openapi/management.yaml', import.meta.url));
 
   // One keep-alive pool for test pings and handshakes; the guard refuses private addresses at connect time.
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
@@ -77,7 +68,9 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
   });
 
   const app = createHttpApp({ logger });
+  app.use(httpMetrics(registry));
   app.use('/api/v1', managementApi({
+    openApi,
     health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
     // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
     auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
@@ -113,19 +106,22 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
   app.use(errorHandler());
 
   const server = await listen(app, config.managementPort);
+  const ops = await startOpsServer({ port: config.opsPort, registry, readiness: infrastructure.readiness });
   relay.start();
-  logger.info('management listening', { port: server.port });
+  logger.info('management listening', { port: server.port, opsPort: ops.port });
 
   return {
     port: server.port,
+    opsPort: ops.port,
     stop: async () => {
+      ops.drain();
       await server.close();
       await bulkReplays.stop();
       await relay.stop();
-      await broker.close();
+      await infrastructure.close();
       agents.http.destroy();
       agents.https.destroy();
-      await db.destroy();
+      await ops.close();
     },
   };
 }

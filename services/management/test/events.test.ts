@@ -92,7 +92,7 @@ describe('GET /events, /events/:id and the processing status', () => {
     ['sortBy=name', '/sortBy'],
     ['sortOrder=sideways', '/sortOrder'],
     ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', '/from'],
-    ['colour=blue', '/'],
+    ['colour=blue', '/colour'],
   ])('when the query has %s, returns 400 INVALID_QUERY naming %s', async (query, path) => {
     const response = await fx.get(`/api/v1/events?${query}`);
     expect(response.status).toBe(400);

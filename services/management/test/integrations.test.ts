@@ -54,7 +54,7 @@ describe('management auth on the operator routes', () => {
     ['post', `/api/v1/integrations/${someId}/verify`], ['get', `/api/v1/integrations/${someId}/stats`],
     ['delete', `/api/v1/integrations/${someId}/deliveries`], ['get', '/api/v1/event-types'], ['get', `/api/v1/jobs/${someId}`],
     ['post', `/api/v1/jobs/${someId}/retry`], ['get', '/api/v1/dead-letters'], ['post', `/api/v1/dead-letters/${someId}/replay`],
-    ['post', '/api/v1/dead-letters/replay'], ['get', `/api/v1/dead-letters/replay/${someId}`],
+    ['post', '/api/v1/dead-letters/replay'], ['get', `/api/v1/dead-letter-replays/${someId}`],
   ];
   const call = (method: string, path: string) =>
     method === 'get' ? fx.http.get(path) : method === 'post' ? fx.http.post(path) : method === 'patch' ? fx.http.patch(path) : fx.http.delete(path);
@@ -140,8 +140,8 @@ describe('POST /integrations', () => {
     ['a header is reserved (webhook-signature)', { headers: { 'Webhook-Signature': 'v1,forged' } }, '/headers/Webhook-Signature'],
     ['a header is reserved (content-type)', { headers: { 'content-type': 'text/plain' } }, '/headers/content-type'],
     ['the same header is given twice', { headers: { 'X-Team': 'a', 'x-team': 'b' } }, '/headers/x-team'],
-    ['an unknown field is sent', { secret: 'whsec_mine' }, '/'],
-    ['the name is missing', { name: undefined }, '/'],
+    ['an unknown field is sent', { secret: 'whsec_mine' }, '/secret'],
+    ['the name is missing', { name: undefined }, '/name'],
   ])('when %s, returns 400 VALIDATION_ERROR naming %s and creates nothing', async (_case, overrides, path) => {
     const before = await integrationCount(fx);
     const response = await fx.post('/api/v1/integrations').send(integrationBody(overrides));
@@ -287,7 +287,7 @@ describe('GET, PATCH and DELETE /integrations/:id', () => {
 
   it.each([
     ['the patch is empty', {}, '/'],
-    ['the patch names an unknown field', { state: 'paused' }, '/'],
+    ['the patch names an unknown field', { state: 'paused' }, '/state'],
     ['the patch sets a reserved header', { headers: { 'webhook-id': 'x' } }, '/headers/webhook-id'],
     ['the patch empties eventTypes', { eventTypes: [] }, '/eventTypes'],
   ])('when %s, PATCH returns 400 VALIDATION_ERROR', async (_case, patch, path) => {

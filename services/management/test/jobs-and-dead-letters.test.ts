@@ -245,7 +245,7 @@ describe('dead letters', () => {
 
   it('when the bulk replay id is unknown, answers 404 BULK_REPLAY_NOT_FOUND', async () => {
     for (const id of [crypto.randomUUID(), 'bulk-1']) {
-      const response = await fx.get(`/api/v1/dead-letters/replay/${id}`);
+      const response = await fx.get(`/api/v1/dead-letter-replays/${id}`);
       expect([response.status, errorOf(response).code]).toEqual([404, 'BULK_REPLAY_NOT_FOUND']);
     }
   });
@@ -286,7 +286,7 @@ describe('POST /dead-letters/replay over several batches', () => {
     expect(dataOf(response)).toEqual({ bulkReplayId: expect.any(String), status: 'running' });
 
     const finished = await waitFor(async () => {
-      const run = dataOf<BulkView>(await fx.get(`/api/v1/dead-letters/replay/${bulkReplayId}`));
+      const run = dataOf<BulkView>(await fx.get(`/api/v1/dead-letter-replays/${bulkReplayId}`));
       return run.status === 'running' ? undefined : run;
     }, { what: 'the bulk replay to finish', timeoutMs: 20_000 });
     expect(finished).toMatchObject({
@@ -311,7 +311,7 @@ describe('POST /dead-letters/replay over several batches', () => {
     expect(response.status).toBe(202);
     const { bulkReplayId } = dataOf<{ bulkReplayId: string }>(response);
     const finished = await waitFor(async () => {
-      const run = dataOf<BulkView>(await fx.get(`/api/v1/dead-letters/replay/${bulkReplayId}`));
+      const run = dataOf<BulkView>(await fx.get(`/api/v1/dead-letter-replays/${bulkReplayId}`));
       return run.status === 'running' ? undefined : run;
     }, { what: 'the bulk replay to finish', timeoutMs: 20_000 });
     expect(finished).toMatchObject({ status: 'completed', matched: DEAD + 1, requeued: DEAD + 1, filter: { all: true } });

@@ -105,7 +105,7 @@ export function deadLetterRoutes({ jobs, jobOperations, bulkReplays }: DeadLette
     sendData(res, 202, { bulkReplayId: run.id, status: run.status });
   });
 
-  router.get('/dead-letters/replay/:id', async (req, res) => {
+  router.get('/dead-letter-replays/:id', async (req, res) => {
     const id = requireUuid(req.params.id, bulkNotFound);
     const run = await bulkReplays.find(id);
     if (!run) throw bulkNotFound(id);

@@ -1,7 +1,7 @@
 // The management API under /api/v1: health is public; everything after managementAuth needs the API key or a
 // Bearer JWT with webhooks:read (GET) or webhooks:write (everything else).
 import { Router, type RequestHandler } from 'express';
-import { healthRoutes, type DependencyCheck } from '@hookway/http';
+import { healthRoutes, openApiRequestValidator, openApiRoutes, type DependencyCheck, type OpenApiDocument } from '@hookway/http';
 import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
 import type { DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
 import { auditEntryRoutes } from './audit-entries.routes.js';
@@ -14,6 +14,8 @@ import { jobRoutes } from './jobs.routes.js';
 
 export interface ManagementApiDependencies extends EventRouteDependencies, IntegrationRouteDependencies, DeadLetterRouteDependencies {
   health: Record<string, DependencyCheck>;
+  /** The contract: served at /openapi.json, and every request is validated against it. */
+  openApi: OpenApiDocument;
   auth: RequestHandler;
   attempts: DeliveryAttemptRepository;
   auditEntries: AuditEntryRepository;
@@ -22,7 +24,9 @@ export interface ManagementApiDependencies extends EventRouteDependencies, Integ
 export function managementApi(deps: ManagementApiDependencies): Router {
   const router = Router();
   router.use(healthRoutes(deps.health));
+  router.use(openApiRoutes(deps.openApi));
   router.use(deps.auth);
+  router.use(openApiRequestValidator(deps.openApi));
   router.use(integrationRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(jobRoutes(deps.jobOperations));

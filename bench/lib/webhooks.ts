@@ -1,0 +1,40 @@
+// Signed acme webhooks of about 1 KB, each with its own eventId, as a provider would send them.
+import { hmacSha256Hex } from '@hookway/signing';
+
+export const TARGET_BODY_BYTES = 1024;
+const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ';
+
+export function acmeBody(eventId: string, size = TARGET_BODY_BYTES): string {
+  const payload = {
+    eventId,
+    eventType: 'order.created',
+    occurredAt: new Date().toISOString(),
+    subject: `order/${eventId}`,
+    data: {
+      orderId: eventId,
+      currency: 'EUR',
+      total: 1999,
+      customer: { id: 'cus_bench', email: 'bench@example.test', name: 'Bench Customer' },
+      items: [{ sku: 'sku-1', quantity: 2, price: 500 }, { sku: 'sku-2', quantity: 1, price: 999 }],
+      note: '',
+    },
+  };
+  const missing = size - Buffer.byteLength(JSON.stringify(payload));
+  if (missing > 0) payload.data.note = FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing);
+  return JSON.stringify(payload);
+}
+
+export function acmeHeaders(secret: string, body: string): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-acme-signature': `sha256=${hmacSha256Hex(secret, body)}` };
+}
+
+/** eventId from an ingress 202/200 envelope, or undefined. */
+export function acceptedEventId(responseBody: string): string | undefined {
+  try {
+    const parsed = JSON.parse(responseBody) as { data?: { eventId?: unknown } } | null;
+    const id = parsed?.data?.eventId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
