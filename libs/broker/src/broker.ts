@@ -36,6 +36,13 @@ export interface ConsumerOptions {
   requeueDelayMs?: number;
 }
 
+/** A live feed: an exclusive, auto-deleted queue bound to an exchange, gone with the connection. */
+interface Listener {
+  exchange: string;
+  bindingKeys: readonly string[];
+  onMessage: (message: ConsumeMessage) => void;
+}
+
 interface Consumer {
   queue: string;
   handler: ConsumeHandler;
@@ -61,6 +68,7 @@ export class Broker {
   private connection?: RecoveringChannelModel;
   private publisher?: ConfirmChannel;
   private readonly consumers: Consumer[] = [];
+  private readonly listeners: Listener[] = [];
   private connected = false;
   private closing = false;
 
@@ -91,6 +99,7 @@ export class Broker {
           await declareTopology(channel, this.topology);
           this.publisher = channel;
           for (const consumer of this.consumers) await this.subscribe(model, consumer);
+          for (const listener of this.listeners) await this.listen(() => model.createChannel(), listener);
           this.connected = true;
         },
       },
@@ -164,6 +173,27 @@ export class Broker {
     this.consumers.push(consumer);
     const connection = this.connection as unknown as { createChannel(): Promise<Channel> } | undefined;
     if (connection && this.connected) await this.subscribeWith(() => connection.createChannel(), consumer);
+  }
+
+  /**
+   * Follows messages on an exchange without taking them from anyone: a private queue, no acks, lost
+   * with the connection and declared again on reconnect. For live views (the SSE stream), never for work.
+   */
+  async listenTo(exchange: string, bindingKeys: readonly string[], onMessage: (message: ConsumeMessage) => void): Promise<void> {
+    const listener: Listener = { exchange, bindingKeys, onMessage };
+    this.listeners.push(listener);
+    const connection = this.connection as unknown as { createChannel(): Promise<Channel> } | undefined;
+    if (connection && this.connected) await this.listen(() => connection.createChannel(), listener);
+  }
+
+  private async listen(open: () => Promise<Channel>, listener: Listener): Promise<void> {
+    const channel = await open();
+    channel.on('error', (error: Error) => this.options.logger.warn('listener channel error', errorFields(error)));
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    for (const key of listener.bindingKeys) await channel.bindQueue(queue, listener.exchange, key);
+    await channel.consume(queue, (message) => {
+      if (message) listener.onMessage(message);
+    }, { noAck: true });
   }
 
   private async subscribe(model: { createChannel(): Promise<Channel> }, consumer: Consumer): Promise<void> {

@@ -28,6 +28,8 @@ export interface Config {
   outboxRelayIntervalMs: number;
   circuitBreakerThreshold: number;
   rotationGraceMs: number;
+  /** How often the SSE stream sends a comment line, so proxies keep it open and clients notice a dead server. */
+  streamHeartbeatMs: number;
   sinkBaseUrl: string;
 }
 
@@ -48,7 +50,7 @@ const schema: JSONSchemaType<Config> = {
     'nodeEnv', 'logLevel', 'ingressPort', 'managementPort', 'opsPort', 'databaseUrl', 'rabbitmqUrl', 'brokerPrefix',
     'acmeWebhookSecret', 'globexWebhookToken', 'managementApiKey', 'managementJwtSecret', 'secretEncryptionKey',
     'retryScheduleMs', 'outboundAllowCidrs', 'maxBodyBytes', 'deliveryTimeoutMs', 'dispatcherPrefetch',
-    'outboxRelayIntervalMs', 'circuitBreakerThreshold', 'rotationGraceMs', 'sinkBaseUrl',
+    'outboxRelayIntervalMs', 'circuitBreakerThreshold', 'rotationGraceMs', 'streamHeartbeatMs', 'sinkBaseUrl',
   ],
   properties: {
     nodeEnv: { type: 'string', enum: ['development', 'test', 'production'] },
@@ -72,6 +74,7 @@ const schema: JSONSchemaType<Config> = {
     outboxRelayIntervalMs: { type: 'integer', minimum: 10 },
     circuitBreakerThreshold: { type: 'integer', minimum: 1 },
     rotationGraceMs: { type: 'integer', minimum: 0 },
+    streamHeartbeatMs: { type: 'integer', minimum: 10 },
     sinkBaseUrl: { type: 'string', pattern: '^https?://' },
   },
 };
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxRelayIntervalMs: duration('OUTBOX_RELAY_INTERVAL', '1s'),
     circuitBreakerThreshold: integer('CIRCUIT_BREAKER_THRESHOLD', 20),
     rotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),
+    streamHeartbeatMs: duration('STREAM_HEARTBEAT', '15s'),
     sinkBaseUrl: env.SINK_BASE_URL ?? `http://127.0.0.1:${ingressPort}`,
   };
 

@@ -25,6 +25,9 @@ import { IntegrationService } from './domain/integration.service.js';
 import { JobOperationsService } from './domain/job-operations.service.js';
 import { ReplayService } from './domain/replay.service.js';
 import { urlChecker } from './domain/url-check.js';
+import { JobStream, jobUpdateOf } from './domain/job-stream.js';
+import { isAuditFact, parseMessage } from '@hookway/contracts';
+import { Gauge } from 'prom-client';
 import { managementApi } from './entry-points/http/router.js';
 
 export interface RunningManagement {
@@ -67,6 +70,23 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     logger,
   });
 
+  // Job and attempt updates for GET /stream: the dispatcher's job facts, followed live from the audit exchange.
+  const jobStream = new JobStream();
+  let closeStreams: () => void = () => undefined;
+  await broker.listenTo(broker.topology.exchanges.audit, ['job.#'], (message) => {
+    const parsed = parseMessage(message.content, isAuditFact);
+    const update = parsed.ok ? jobUpdateOf(parsed.value) : undefined;
+    if (update) jobStream.publish(update);
+  });
+  new Gauge({
+    name: 'hookway_stream_clients',
+    help: 'Connected GET /stream clients',
+    registers: [registry],
+    collect: function collect(this: Gauge) {
+      this.set(jobStream.size);
+    },
+  });
+
   const app = createHttpApp({ logger });
   app.use(httpMetrics(registry));
   app.use('/api/v1', managementApi({
@@ -74,6 +94,14 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
     // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
     auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
+    stream: {
+      stream: jobStream,
+      auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key' }),
+      heartbeatMs: config.streamHeartbeatMs,
+      onStop: (close) => {
+        closeStreams = close;
+      },
+    },
     integrationService: new IntegrationService({
       inTransaction,
       integrations,
@@ -115,6 +143,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     opsPort: ops.port,
     stop: async () => {
       ops.drain();
+      // Open event streams never end by themselves: end them, or closing the server would wait forever.
+      closeStreams();
       await server.close();
       await bulkReplays.stop();
       await relay.stop();

@@ -62,6 +62,8 @@ describe('openapi/management.yaml', () => {
     const calls: [string, () => request.Test][] = [
       ['GET /health', () => fx.http.get('/api/v1/health')],
       ['GET /openapi.json', () => fx.http.get('/api/v1/openapi.json')],
+      ['GET /stream', () => fx.http.get('/api/v1/stream').query({ key: fx.config.managementApiKey, integrationId: 'not-a-uuid' })],
+      ['GET /stream', () => fx.http.get('/api/v1/stream')],
       ['GET /integrations', () => fx.get('/api/v1/integrations?provider=acme')],
       ['GET /integrations', () => fx.get('/api/v1/integrations?activeOnly=maybe')],
       ['GET /integrations', () => fx.http.get('/api/v1/integrations')],

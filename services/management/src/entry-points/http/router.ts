@@ -11,12 +11,15 @@ import { domainErrors } from './errors.js';
 import { eventRoutes, type EventRouteDependencies } from './events.routes.js';
 import { integrationRoutes, type IntegrationRouteDependencies } from './integrations.routes.js';
 import { jobRoutes } from './jobs.routes.js';
+import { streamRoutes } from './stream.routes.js';
 
 export interface ManagementApiDependencies extends EventRouteDependencies, IntegrationRouteDependencies, DeadLetterRouteDependencies {
   health: Record<string, DependencyCheck>;
   /** The contract: served at /openapi.json, and every request is validated against it. */
   openApi: OpenApiDocument;
   auth: RequestHandler;
+  /** GET /stream, with its own auth (the key may come as ?key=) mounted ahead of the shared one. */
+  stream: Parameters<typeof streamRoutes>[0];
   attempts: DeliveryAttemptRepository;
   auditEntries: AuditEntryRepository;
 }
@@ -25,6 +28,7 @@ export function managementApi(deps: ManagementApiDependencies): Router {
   const router = Router();
   router.use(healthRoutes(deps.health));
   router.use(openApiRoutes(deps.openApi));
+  router.use(streamRoutes(deps.stream));
   router.use(deps.auth);
   router.use(openApiRequestValidator(deps.openApi));
   router.use(integrationRoutes(deps));

@@ -1,0 +1,58 @@
+// GET /stream: Server-Sent Events of job and attempt updates, optionally for one integration or event.
+// EventSource cannot send headers, so this route also takes the API key as ?key=. Comment-line
+// heartbeats keep proxies from closing an idle stream; a client that disconnects is dropped at once.
+import { Router, type RequestHandler } from 'express';
+import { queryParser } from '@hookway/http';
+import type { JobStream, StreamFilter } from '../../domain/job-stream.js';
+
+interface StreamQuery {
+  key?: string;
+  integrationId?: string;
+  eventId?: string;
+}
+
+const parseQuery = queryParser<StreamQuery>({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', nullable: true },
+    integrationId: { type: 'string', format: 'uuid', nullable: true },
+    eventId: { type: 'string', format: 'uuid', nullable: true },
+  },
+});
+
+export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; heartbeatMs: number; onStop: (close: () => void) => void }): Router {
+  const router = Router();
+  const open = new Set<() => void>();
+  deps.onStop(() => {
+    for (const close of open) close();
+  });
+
+  router.get('/stream', deps.auth, (req, res) => {
+    const query = parseQuery(req.query);
+    const filter: StreamFilter = {
+      ...(query.integrationId ? { integrationId: query.integrationId } : {}),
+      ...(query.eventId ? { eventId: query.eventId } : {}),
+    };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 3000\n: connected\n\n');
+    const unsubscribe = deps.stream.subscribe(filter, (update) => {
+      res.write(`id: ${update.id}\nevent: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
+    const close = (): void => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(close);
+      res.end();
+    };
+    open.add(close);
+    req.on('close', close);
+  });
+  return router;
+}
