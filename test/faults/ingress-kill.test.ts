@@ -2,6 +2,7 @@
 // never published by the process that accepted them. Every committed event is still delivered (the
 // restarted ingress's outbox relay publishes what its predecessor did not).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@hookway/testing';
 import { report, Suite } from './harness.js';
 import { expectNoSecretsLeaked } from './leaks.js';
 
@@ -41,8 +42,11 @@ describe('fault: ingress SIGKILL between commit and publish', () => {
     expect(accounting.unexpected).toBe(0);
     expect(accounting.accepted).toBe(committed.length);
     expect(suite.results.some((result) => result.status >= 500 && result.status !== 503)).toBe(false);
-    const unpublished = await suite.database.db('events').whereNull('published_at').count<{ count: number }[]>({ count: '*' });
-    expect(unpublished[0]?.count).toBe(0);
+    // A process killed between publishing and marking leaves rows unmarked; the relay marks them after its grace period.
+    await waitFor(async () => {
+      const unpublished = await suite.database.db('events').whereNull('published_at').count<{ count: number }[]>({ count: '*' });
+      return unpublished[0]?.count === 0;
+    }, { timeoutMs: 30_000, what: 'every committed event to be marked published' });
   });
 
   it('leaks no secret into logs or audit entries', async () => {
