@@ -1,20 +1,31 @@
-# One parametrised image per service: docker build --build-arg SERVICE=ingress -t hookway-ingress .
-# The services run from TypeScript through tsx with the "development" export condition off only once
-# a compiled build exists; until then the image runs the sources, which is what docker-compose uses.
-FROM node:20.19-bookworm-slim AS deps
-WORKDIR /app
+# One image per service, from one Dockerfile:
+#   docker build --build-arg SERVICE=ingress -t hookway/ingress:0.1.0 .
+#   (SERVICE: ingress, management, dispatcher, audit; or migrate, which runs the migrations and exits)
+# Stage 1 compiles the TypeScript once; stage 2 keeps only the service's production dependencies
+# (pnpm deploy) and its built JavaScript, run by plain node as a non-root user.
+FROM node:20.19-bookworm-slim AS build
+WORKDIR /src
 RUN npm install -g pnpm@10
-COPY pnpm-workspace.yaml package.json pnpm-lock.yaml ./
+COPY pnpm-workspace.yaml package.json pnpm-lock.yaml tsconfig.base.json tsconfig.json tsconfig.build.json ./
 COPY libs libs
 COPY services services
 COPY scripts scripts
-COPY tsconfig.base.json tsconfig.json ./
+COPY openapi openapi
 RUN pnpm install --frozen-lockfile
+RUN pnpm run build
+ARG SERVICE=ingress
+RUN package=$([ "$SERVICE" = migrate ] && echo @hookway/runtime || echo "@hookway/$SERVICE") \
+ && pnpm --filter "$package" deploy --prod --legacy /deploy \
+ && rm -rf /deploy/src /deploy/test
 
 FROM node:20.19-bookworm-slim
 ARG SERVICE=ingress
-ENV NODE_ENV=production SERVICE=${SERVICE}
-WORKDIR /app
-COPY --from=deps --chown=node:node /app /app
+ENV NODE_ENV=production
+# The services read openapi/*.yaml three levels above dist/main.js, as in the repository.
+WORKDIR /srv/hookway/services/app
+COPY --from=build --chown=root:root /deploy ./
+COPY --from=build --chown=root:root /src/openapi /srv/hookway/openapi
+RUN if [ "$SERVICE" = migrate ]; then ln -s dist/migrate.js entry.js; else ln -s dist/main.js entry.js; fi
 USER node
-CMD ["sh", "-c", "exec node --conditions=development --import tsx services/${SERVICE}/src/main.ts"]
+EXPOSE 3000 3001 9464
+CMD ["node", "entry.js"]
