@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { buildTopology, declareTopology, deleteTopology, type Topology } from '@hookway/broker';
+import { TEST_RETRY_SCHEDULE_MS } from './config.js';
 
 export const TEST_RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -34,11 +35,16 @@ export async function createTestBroker(label: string, retryScheduleMs: readonly 
       if (!message) return null;
       return { body: JSON.parse(message.content.toString('utf8')) as unknown, properties: message.properties };
     },
+    // A fresh connection: the fixture's own may have died with the broker (fault tests restart it).
+    // The tiers of testConfig's default schedule are always included, since services declare them.
     cleanup: async () => {
+      await connection.close().catch(() => undefined);
+      const cleaner = await amqp.connect(TEST_RABBITMQ_URL);
       try {
-        await deleteTopology(channel, topology);
+        const all = buildTopology(prefix, [...retryScheduleMs, ...TEST_RETRY_SCHEDULE_MS]);
+        await deleteTopology(await cleaner.createChannel(), all);
       } finally {
-        await connection.close().catch(() => undefined);
+        await cleaner.close().catch(() => undefined);
       }
     },
   };

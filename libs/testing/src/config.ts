@@ -4,6 +4,9 @@ import winston from 'winston';
 import { loadConfig, type Config } from '@hookway/config';
 import { createLogger, type Logger } from '@hookway/logger';
 
+/** The retry schedule testConfig uses unless a test overrides RETRY_SCHEDULE. */
+export const TEST_RETRY_SCHEDULE_MS = [50, 100];
+
 /** A test configuration: development secrets, millisecond retries, the given database and prefix. */
 export function testConfig(overrides: { databaseUrl: string; brokerPrefix: string; env?: Record<string, string> }): Config {
   return loadConfig({
@@ -12,7 +15,7 @@ export function testConfig(overrides: { databaseUrl: string; brokerPrefix: strin
     DATABASE_URL: overrides.databaseUrl,
     BROKER_PREFIX: overrides.brokerPrefix,
     RABBITMQ_URL: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    RETRY_SCHEDULE: '50ms,100ms',
+    RETRY_SCHEDULE: TEST_RETRY_SCHEDULE_MS.map((ms) => `${ms}ms`).join(','),
     OUTBOX_RELAY_INTERVAL: '200ms',
     DELIVERY_TIMEOUT: '2s',
     INGRESS_PORT: '0',
