@@ -27,13 +27,39 @@ export interface WebhookRequest {
   headers: Record<string, string>;
 }
 
-export function buildWebhookRequest(input: {
-  event: OutboundEvent;
+export interface SigningInput {
   /** Current secret first, then one still in its rotation grace window. */
   secrets: readonly string[];
   customHeaders: Record<string, unknown>;
   timestampSeconds?: number;
-}): WebhookRequest {
+}
+
+/**
+ * A Standard Webhooks–signed POST of any JSON body (deliveries, test pings, the verification
+ * handshake), with the integration's own headers added but never replacing the ones we control.
+ */
+export function signJsonRequest(input: SigningInput & { id: string; body: string }): WebhookRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.customHeaders)) {
+    // Values that could not be sent as a header are dropped rather than failing every delivery.
+    if (typeof value !== 'string' || !HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(value)) continue;
+    if (isReservedHeader(name)) continue;
+    headers[name.toLowerCase()] = value;
+  }
+  const signature = signStandardWebhook({
+    id: input.id,
+    body: input.body,
+    secrets: input.secrets,
+    ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }),
+  });
+  return {
+    body: input.body,
+    headers: { ...headers, 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature },
+  };
+}
+
+/** The delivery of one event: its envelope as the body, signed with the event id as webhook-id. */
+export function buildWebhookRequest(input: SigningInput & { event: OutboundEvent }): WebhookRequest {
   const { event } = input;
   const body = JSON.stringify({
     id: event.id,
@@ -43,21 +69,5 @@ export function buildWebhookRequest(input: {
     subject: event.subject,
     data: event.data,
   });
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.customHeaders)) {
-    // Values that could not be sent as a header are dropped rather than failing every delivery.
-    if (typeof value !== 'string' || !HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(value)) continue;
-    if (isReservedHeader(name)) continue;
-    headers[name.toLowerCase()] = value;
-  }
-  const signature = signStandardWebhook({
-    id: event.id,
-    body,
-    secrets: input.secrets,
-    ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }),
-  });
-  return {
-    body,
-    headers: { ...headers, 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature },
-  };
+  return signJsonRequest({ ...input, id: event.id, body });
 }

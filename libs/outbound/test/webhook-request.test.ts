@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '@hookway/signing';
-import { buildWebhookRequest, isReservedHeader } from '../src/index.js';
+import { buildWebhookRequest, isReservedHeader, signJsonRequest } from '../src/index.js';
 
 const event = {
   id: 'e7b1c1b4-8f0e-4d0a-9b7a-2f1d5d0f4c11',
@@ -49,5 +49,18 @@ describe('buildWebhookRequest', () => {
   it('names webhook-* and transport headers reserved', () => {
     expect(['webhook-anything', 'Host', 'connection', 'user-agent'].every(isReservedHeader)).toBe(true);
     expect(isReservedHeader('authorization')).toBe(false);
+  });
+});
+
+describe('signJsonRequest', () => {
+  it('signs any JSON body so a Standard Webhooks verifier accepts it, with custom headers filtered like a delivery', () => {
+    const secret = generateSigningSecret();
+    const body = JSON.stringify({ type: 'hookway.verification', challenge: 'abc' });
+    const request = signJsonRequest({ id: 'msg_1', body, secrets: [secret], customHeaders: { 'x-team': 'ops', 'webhook-id': 'forged', 'bad header': 'x' } });
+    expect(request.body).toBe(body);
+    expect(request.headers['x-team']).toBe('ops');
+    expect(request.headers['webhook-id']).toBe('msg_1');
+    expect(Object.keys(request.headers)).not.toContain('bad header');
+    expect(new Webhook(secret).verify(body, request.headers)).toEqual({ type: 'hookway.verification', challenge: 'abc' });
   });
 });

@@ -2,8 +2,7 @@
 // secret plus one still in its grace window, the integration's headers): the test ping, and the
 // URL-ownership handshake that requires the endpoint to echo a challenge. Neither is a delivery job.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildWebhookRequest, isReservedHeader, USER_AGENT, type WebhookRequest, type WebhookResult, type WebhookSender } from '@hookway/outbound';
-import { signStandardWebhook } from '@hookway/signing';
+import { buildWebhookRequest, signJsonRequest, type WebhookResult, type WebhookSender } from '@hookway/outbound';
 import type { IntegrationRepository, SigningTarget } from '../data-access/integration.repository.js';
 import type { InTransaction } from '../data-access/unit-of-work.js';
 import { auditableUrl, IntegrationNotFoundError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
@@ -34,30 +33,6 @@ export interface EndpointProbeDeps {
   sender: WebhookSender;
   openSecret: (sealed: string) => string;
   publisher: MessagePublisher;
-}
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const UNSAFE_HEADER_VALUE = /[\r\n\0]/;
-
-/**
- * A Standard Webhooks–signed POST of any JSON body, with the integration's headers (never the reserved
- * ones). buildWebhookRequest does this for the event envelope only; the handshake's body is not one.
- */
-export function signedJsonRequest(input: { id: string; body: string; secrets: readonly string[]; customHeaders: Record<string, unknown> }): WebhookRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.customHeaders)) {
-    if (typeof value !== 'string' || !HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(value) || isReservedHeader(name)) continue;
-    headers[name.toLowerCase()] = value;
-  }
-  return {
-    body: input.body,
-    headers: {
-      ...headers,
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      ...signStandardWebhook({ id: input.id, body: input.body, secrets: input.secrets }),
-    },
-  };
 }
 
 /** Whether the handshake answer echoes the challenge, and if not, why not in a few words. */
@@ -124,7 +99,7 @@ export class EndpointProbeService {
   async verify(id: string, context: OperatorContext): Promise<VerificationResult> {
     const { target, secrets } = await this.target(id);
     const challenge = randomBytes(16).toString('hex');
-    const request = signedJsonRequest({
+    const request = signJsonRequest({
       id: randomUUID(),
       body: JSON.stringify({ type: VERIFICATION_TYPE, challenge }),
       secrets,
