@@ -84,3 +84,4 @@ export async function pingDatabase(db: Knex): Promise<void> {
   await db.raw('select 1');
 }
 export { OutboxRelay, type OutboxSource, type OutboxRelayOptions } from './outbox-relay.js';
+export { Batcher, type BatchWriter, type BatcherOptions } from './batcher.js';

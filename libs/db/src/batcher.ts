@@ -1,0 +1,97 @@
+// Group commit: concurrent callers each ask for one small write, and the writes that arrive together
+// go to PostgreSQL as one statement (or one transaction). Under load this turns N commits and N round
+// trips into one; when idle a lone write goes out at once (the flush waits only for the callers that
+// arrived in the same turn of the event loop, never for a timer). While `maxInFlight` batches are
+// running, new items queue up, so batches grow exactly when the database is the bottleneck.
+
+/** Writes a batch; resolves with one result per item, in the items' order. */
+export type BatchWriter<Item, Result> = (items: Item[]) => Promise<Result[]>;
+
+export interface BatcherOptions<Item, Result> {
+  /** Most items in one batch. */
+  maxSize: number;
+  /** Batches running at once (at most the pool's connections that may go to this writer). */
+  maxInFlight?: number;
+  /**
+   * When a whole batch fails, decides whether each item is tried again alone: one bad item (a value
+   * PostgreSQL refuses) then fails only its own caller. Without it every caller gets the batch's error.
+   */
+  retryAlone?: (error: unknown) => boolean;
+}
+
+interface Pending<Item, Result> {
+  item: Item;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
+
+export class Batcher<Item, Result> {
+  private queue: Array<Pending<Item, Result>> = [];
+  private inFlight = 0;
+  private flushScheduled = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly write: BatchWriter<Item, Result>,
+    private readonly options: BatcherOptions<Item, Result>,
+  ) {
+    if (options.maxSize < 1) throw new Error('maxSize must be at least 1');
+  }
+
+  add(item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.queue.length >= this.options.maxSize) this.flush();
+      else this.scheduleFlush();
+    });
+  }
+
+  /** Resolves once every batch started so far, and every item queued so far, has been written. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.running.size > 0 || this.queue.length > 0) {
+      await Promise.allSettled([...this.running]);
+      this.flush();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const maxInFlight = this.options.maxInFlight ?? 1;
+    while (this.queue.length > 0 && this.inFlight < maxInFlight) {
+      const batch = this.queue.splice(0, this.options.maxSize);
+      this.inFlight += 1;
+      const run = this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.running.delete(run);
+        // What queued while this batch ran goes next, at once: it has already waited a round trip.
+        this.flush();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(batch: Array<Pending<Item, Result>>): Promise<void> {
+    try {
+      const results = await this.write(batch.map((pending) => pending.item));
+      if (results.length !== batch.length) {
+        throw new Error(`batch writer returned ${results.length} results for ${batch.length} items`);
+      }
+      batch.forEach((pending, index) => pending.resolve(results[index] as Result));
+    } catch (error) {
+      if (batch.length > 1 && this.options.retryAlone?.(error)) {
+        await Promise.all(batch.map((pending) => this.run([pending])));
+        return;
+      }
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}

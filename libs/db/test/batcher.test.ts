@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { Batcher } from '../src/batcher.js';
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => { resolve = done; });
+  return { promise, resolve };
+}
+
+describe('Batcher', () => {
+  it('writes a lone item at once, in a batch of one', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(async (items) => { batches.push(items); return items.map((n) => n * 2); }, { maxSize: 10 });
+    await expect(batcher.add(21)).resolves.toBe(42);
+    expect(batches).toEqual([[21]]);
+  });
+
+  it('groups the items that arrive while a batch is running, up to maxSize, and answers each caller with its own result', async () => {
+    const batches: number[][] = [];
+    const gate = deferred();
+    const batcher = new Batcher<number, string>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate.promise;
+      return items.map((n) => `r${n}`);
+    }, { maxSize: 3 });
+
+    const first = batcher.add(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [1, 2, 3, 4, 5, 6, 7].map((n) => batcher.add(n));
+    gate.resolve();
+    await expect(Promise.all([first, ...rest])).resolves.toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    expect(batches).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('runs at most maxInFlight batches at once', async () => {
+    let running = 0;
+    let most = 0;
+    const batcher = new Batcher<number, number>(async (items) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return items;
+    }, { maxSize: 2, maxInFlight: 2 });
+    await Promise.all(Array.from({ length: 20 }, (_, n) => batcher.add(n)));
+    expect(most).toBe(2);
+  });
+
+  it('when retryAlone says so, a failed batch is tried item by item and only the bad item fails', async () => {
+    const batcher = new Batcher<number, number>(async (items) => {
+      if (items.includes(13)) throw Object.assign(new Error('bad value'), { code: '22P05' });
+      return items;
+    }, { maxSize: 10, retryAlone: (error) => (error as { code?: string }).code === '22P05' });
+    const results = await Promise.allSettled([11, 12, 13, 14].map((n) => batcher.add(n)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('without retryAlone, every caller of a failed batch gets its error', async () => {
+    const batcher = new Batcher<number, number>(async () => { throw new Error('database down'); }, { maxSize: 10 });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as Error).message)).toEqual(['database down', 'database down', 'database down']);
+  });
+
+  it('refuses a writer that answers with the wrong number of results', async () => {
+    const batcher = new Batcher<number, number>(async () => [], { maxSize: 10 });
+    await expect(batcher.add(1)).rejects.toThrow('batch writer returned 0 results for 1 items');
+  });
+
+  it('drain waits for queued and running batches', async () => {
+    const written: number[] = [];
+    const batcher = new Batcher<number, void>(async (items) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      written.push(...items);
+      return items.map(() => undefined);
+    }, { maxSize: 2 });
+    for (let n = 0; n < 5; n += 1) void batcher.add(n);
+    await batcher.drain();
+    expect(written).toEqual([0, 1, 2, 3, 4]);
+  });
+});
