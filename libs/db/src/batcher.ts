@@ -7,7 +7,7 @@
 /** Writes a batch; resolves with one result per item, in the items' order. */
 export type BatchWriter<Item, Result> = (items: Item[]) => Promise<Result[]>;
 
-export interface BatcherOptions<Item, Result> {
+export interface BatcherOptions {
   /** Most items in one batch. */
   maxSize: number;
   /** Batches running at once (at most the pool's connections that may go to this writer). */
@@ -33,7 +33,7 @@ export class Batcher<Item, Result> {
 
   constructor(
     private readonly write: BatchWriter<Item, Result>,
-    private readonly options: BatcherOptions<Item, Result>,
+    private readonly options: BatcherOptions,
   ) {
     if (options.maxSize < 1) throw new Error('maxSize must be at least 1');
   }

@@ -57,7 +57,6 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
   });
   const delivery = new JobDelivery({
     jobs,
-    events,
     integrations,
     publisher,
     sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),

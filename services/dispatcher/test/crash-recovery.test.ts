@@ -6,7 +6,6 @@ import type { DeadMessage } from '@hookway/contracts';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 import { SecretBox } from '@hookway/signing';
 import { captureLogger, silentLogger, startReceiver, waitFor, type Receiver } from '@hookway/testing';
-import { EventRepository } from '../src/data-access/event.repository.js';
 import { IntegrationRepository } from '../src/data-access/integration.repository.js';
 import { JobRepository } from '../src/data-access/job.repository.js';
 import { JobDelivery } from '../src/domain/job-delivery.js';
@@ -96,7 +95,6 @@ describe('dispatcher after a crash between the commit and the publishes', () => 
     const agents = { http: new HttpAgent(), https: new HttpsAgent() };
     const delivery = new JobDelivery({
       jobs: new JobRepository(fx.db),
-      events: new EventRepository(fx.db),
       integrations: new IntegrationRepository(fx.db),
       sender: new WebhookClient({ timeoutMs: 2_000, agents, guard: new SsrfGuard(fx.config.outboundAllowCidrs) }),
       publisher: flaky,

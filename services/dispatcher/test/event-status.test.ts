@@ -1,26 +1,78 @@
-import { describe, expect, it } from '@jest/globals';
-import { rollUpEventStatus } from '../src/domain/event-status.js';
+// The event status roll-up lives in the database (hookway_event_status and hookway_refresh_event_status,
+// migration 003), so every writer refreshes it in one round trip; these tests hold it to the rule.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventStatus, JobStatus } from '@hookway/contracts';
+import { EventRepository } from '../src/data-access/event.repository.js';
+import { startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
-describe('rollUpEventStatus', () => {
-  it('is processed when no integration subscribes (no jobs) or every job succeeded', () => {
-    expect(rollUpEventStatus([])).toBe('processed');
-    expect(rollUpEventStatus(['succeeded', 'succeeded'])).toBe('processed');
+let fx: DispatcherFixture;
+
+beforeAll(async () => {
+  fx = await startDispatcher('event-status', {}, { deferStart: true });
+});
+
+afterAll(async () => {
+  await fx.close();
+});
+
+async function rollUp(statuses: JobStatus[]): Promise<EventStatus> {
+  const { rows } = await fx.db.raw<{ rows: Array<{ status: EventStatus }> }>('SELECT hookway_event_status(CAST(? AS text[])) AS status', [statuses]);
+  return rows[0]!.status;
+}
+
+describe('hookway_event_status', () => {
+  it('is processed when no integration subscribes (no jobs) or every job succeeded', async () => {
+    expect(await rollUp([])).toBe('processed');
+    expect(await rollUp(['succeeded', 'succeeded'])).toBe('processed');
   });
 
-  it('is processing while any job is pending, delivering or parked and none waits for a retry', () => {
-    expect(rollUpEventStatus(['pending', 'failed'])).toBe('processing');
-    expect(rollUpEventStatus(['delivering', 'dead'])).toBe('processing');
-    expect(rollUpEventStatus(['parked', 'succeeded'])).toBe('processing');
+  it('is processing while any job is pending, delivering or parked and none waits for a retry', async () => {
+    expect(await rollUp(['pending', 'failed'])).toBe('processing');
+    expect(await rollUp(['delivering', 'dead'])).toBe('processing');
+    expect(await rollUp(['parked', 'succeeded'])).toBe('processing');
   });
 
-  it('is retrying while any job waits for a retry, whatever the others', () => {
-    expect(rollUpEventStatus(['retrying', 'succeeded', 'dead'])).toBe('retrying');
-    expect(rollUpEventStatus(['delivering', 'retrying'])).toBe('retrying');
-    expect(rollUpEventStatus(['pending', 'parked', 'retrying'])).toBe('retrying');
+  it('is retrying while any job waits for a retry, whatever the others', async () => {
+    expect(await rollUp(['retrying', 'succeeded', 'dead'])).toBe('retrying');
+    expect(await rollUp(['delivering', 'retrying'])).toBe('retrying');
+    expect(await rollUp(['pending', 'parked', 'retrying'])).toBe('retrying');
   });
 
-  it('is failed once all jobs are terminal and any failed or died', () => {
-    expect(rollUpEventStatus(['succeeded', 'failed'])).toBe('failed');
-    expect(rollUpEventStatus(['dead'])).toBe('failed');
+  it('is failed once all jobs are terminal and any failed or died', async () => {
+    expect(await rollUp(['succeeded', 'failed'])).toBe('failed');
+    expect(await rollUp(['dead'])).toBe('failed');
+  });
+});
+
+describe('refreshStatus (hookway_refresh_event_status)', () => {
+  async function insertJob(eventId: string, integrationId: string, status: JobStatus, createdAt: Date, replayRequestId: string | null = null): Promise<void> {
+    await fx.db('delivery_jobs').insert({
+      event_id: eventId, integration_id: integrationId, replay_request_id: replayRequestId, status, attempt_count: 1, max_attempts: 3, created_at: createdAt,
+    });
+  }
+
+  it('stores the roll-up of each integration\'s latest job: a replay that succeeded clears an earlier dead job', async () => {
+    const provider = uniqueProvider('status');
+    const first = await fx.insertIntegration({ provider, url: 'https://example.com/a', eventTypes: ['*'] });
+    const second = await fx.insertIntegration({ provider, url: 'https://example.com/b', eventTypes: ['*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    const events = new EventRepository(fx.db);
+
+    await insertJob(eventId, first.id, 'dead', new Date('2026-11-22T10:00:00Z'));
+    await insertJob(eventId, second.id, 'succeeded', new Date('2026-11-22T10:00:00Z'));
+    expect(await events.refreshStatus(eventId)).toBe('failed');
+    expect((await fx.db('events').where({ id: eventId }).first<{ status: string }>('status'))?.status).toBe('failed');
+
+    const [replay] = await fx.db('replay_requests')
+      .insert({ event_id: eventId, requested_by: 'test', reason: 'test', integration_id: first.id })
+      .returning<Array<{ id: string }>>('id');
+    await insertJob(eventId, first.id, 'succeeded', new Date('2026-11-22T11:00:00Z'), replay!.id);
+    expect(await events.refreshStatus(eventId)).toBe('processed');
+    expect((await fx.db('events').where({ id: eventId }).first<{ status: string }>('status'))?.status).toBe('processed');
+  });
+
+  it('answers undefined for an event that does not exist', async () => {
+    expect(await new EventRepository(fx.db).refreshStatus(randomUUID())).toBeUndefined();
   });
 });

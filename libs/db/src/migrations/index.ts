@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import * as initial from './20261122_001_initial.js';
 import * as operations from './20261122_002_operations.js';
+import * as eventStatus from './20261122_003_event_status.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_001_initial', initial],
   ['20261122_002_operations', operations],
+  ['20261122_003_event_status', eventStatus],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

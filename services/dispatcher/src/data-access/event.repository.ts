@@ -1,7 +1,7 @@
-// Events as the dispatcher reads them, and the one SQL that rolls their status up from their jobs.
+// Events as the dispatcher reads them, and the status roll-up from their jobs (one database function,
+// hookway_refresh_event_status, see migration 003: it locks the event row, so a stale roll-up never wins).
 import type { Knex } from '@hookway/db';
-import type { EventStatus, JobStatus } from '@hookway/contracts';
-import { rollUpEventStatus } from '../domain/event-status.js';
+import type { EventStatus } from '@hookway/contracts';
 import type { EventStore } from '../domain/ports.js';
 import type { OutboundEvent } from '@hookway/outbound';
 
@@ -14,44 +14,48 @@ interface EventRow {
   data: unknown;
 }
 
-/**
- * Locks the event row first, so concurrent roll-ups (one per finishing job) run one after the other
- * and the last one sees every job committed before it: a stale roll-up can never win.
- */
-export async function refreshEventStatus(trx: Knex.Transaction, eventId: string): Promise<EventStatus> {
-  await trx.raw('SELECT 1 FROM events WHERE id = ? FOR UPDATE', [eventId]);
-  const latest = await trx.raw<{ rows: Array<{ status: JobStatus }> }>(
-    `SELECT DISTINCT ON (integration_id) status
-       FROM delivery_jobs
-      WHERE event_id = ?
-      ORDER BY integration_id, created_at DESC, id DESC`,
-    [eventId],
-  );
-  const status = rollUpEventStatus(latest.rows.map((row) => row.status));
-  await trx('events').where({ id: eventId }).whereNot({ status }).update({ status, updated_at: trx.fn.now() });
-  return status;
+export function toOutboundEvent(row: EventRow): OutboundEvent {
+  return { id: row.id, provider: row.provider, type: row.type, occurredAt: row.occurred_at, subject: row.subject, data: row.data };
+}
+
+/** An event joined to another row (as `e`): null columns when it does not exist. */
+export const JOINED_EVENT_COLUMNS = `e.id AS event_row_id, e.provider AS event_provider, e.type AS event_type,
+  e.occurred_at AS event_occurred_at, e.subject AS event_subject, e.data AS event_data`;
+
+export interface JoinedEventRow {
+  event_row_id: string | null;
+  event_provider: string;
+  event_type: string;
+  event_occurred_at: Date;
+  event_subject: string | null;
+  event_data: unknown;
+}
+
+export function toJoinedEvent(row: JoinedEventRow): OutboundEvent | undefined {
+  if (row.event_row_id === null) return undefined;
+  return {
+    id: row.event_row_id, provider: row.event_provider, type: row.event_type, occurredAt: row.event_occurred_at,
+    subject: row.event_subject, data: row.event_data,
+  };
+}
+
+/** Recomputes and stores the event's status from its jobs, in the caller's transaction or on its own. */
+export async function refreshEventStatus(db: Knex | Knex.Transaction, eventId: string): Promise<EventStatus | undefined> {
+  const result = await db.raw<{ rows: Array<{ status: EventStatus | null }> }>('SELECT hookway_refresh_event_status(?) AS status', [eventId]);
+  return result.rows[0]?.status ?? undefined;
 }
 
 export class EventRepository implements EventStore {
   constructor(private readonly db: Knex) {}
 
   async findById(eventId: string): Promise<OutboundEvent | undefined> {
-    const row = await this.db<EventRow>('events')
-      .select('id', 'provider', 'type', 'occurred_at', 'subject', 'data')
-      .where({ id: eventId })
-      .first();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      provider: row.provider,
-      type: row.type,
-      occurredAt: row.occurred_at,
-      subject: row.subject,
-      data: row.data,
-    };
+    const result = await this.db.raw<{ rows: EventRow[] }>(
+      'SELECT id, provider, type, occurred_at, subject, data FROM events WHERE id = ?', [eventId]);
+    const row = result.rows[0];
+    return row ? toOutboundEvent(row) : undefined;
   }
 
-  async refreshStatus(eventId: string): Promise<EventStatus> {
-    return this.db.transaction((trx) => refreshEventStatus(trx, eventId));
+  async refreshStatus(eventId: string): Promise<EventStatus | undefined> {
+    return refreshEventStatus(this.db, eventId);
   }
 }

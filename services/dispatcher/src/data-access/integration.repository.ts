@@ -5,13 +5,34 @@ import type { DeliveryTarget, IntegrationStore, SubscribedIntegration } from '..
 
 interface IntegrationRow {
   id: string;
-  state: IntegrationState;
-  url: string;
   event_types: unknown;
-  headers: unknown;
-  secret_sealed: string;
-  previous_secret_sealed: string | null;
-  previous_secret_active: boolean | null;
+}
+
+/** The columns a delivery needs; the grace window is judged by the database clock, the same one that set it. */
+export const DELIVERY_TARGET_COLUMNS = `i.id AS target_id, i.state AS target_state, i.url AS target_url, i.headers AS target_headers,
+  i.secret_sealed AS target_secret_sealed, i.previous_secret_sealed AS target_previous_secret_sealed,
+  i.previous_secret_expires_at > now() AS target_previous_secret_active`;
+
+export interface DeliveryTargetRow {
+  target_id: string | null;
+  target_state: IntegrationState;
+  target_url: string;
+  target_headers: unknown;
+  target_secret_sealed: string;
+  target_previous_secret_sealed: string | null;
+  target_previous_secret_active: boolean | null;
+}
+
+export function toDeliveryTarget(row: DeliveryTargetRow): DeliveryTarget | undefined {
+  if (row.target_id === null) return undefined;
+  return {
+    id: row.target_id,
+    state: row.target_state,
+    url: row.target_url,
+    headers: objectOf(row.target_headers),
+    secretSealed: row.target_secret_sealed,
+    previousSecretSealed: row.target_previous_secret_active === true ? row.target_previous_secret_sealed : null,
+  };
 }
 
 function stringArray(value: unknown): string[] {
@@ -26,11 +47,8 @@ export class IntegrationRepository implements IntegrationStore {
   constructor(private readonly db: Knex) {}
 
   async findActiveByProvider(provider: string): Promise<SubscribedIntegration[]> {
-    const rows = await this.db<IntegrationRow>('integrations')
-      .select('id', 'event_types')
-      .where('provider', provider)
-      .where('state', 'active')
-      .orderBy('id');
+    const { rows } = await this.db.raw<{ rows: IntegrationRow[] }>(
+      `SELECT id, event_types FROM integrations WHERE provider = ? AND state = 'active' ORDER BY id`, [provider]);
     return rows.map((row) => ({ id: row.id, eventTypes: stringArray(row.event_types) }));
   }
 
@@ -50,23 +68,5 @@ export class IntegrationRepository implements IntegrationStore {
     );
     const row = result.rows[0];
     return row ? (row.disabled_reason ?? 'disabled') : undefined;
-  }
-
-  async findTarget(integrationId: string): Promise<DeliveryTarget | undefined> {
-    // The grace window is judged by the database clock, the same one that set it.
-    const row = (await this.db('integrations')
-      .select('id', 'state', 'url', 'headers', 'secret_sealed', 'previous_secret_sealed',
-        this.db.raw('previous_secret_expires_at > now() AS previous_secret_active'))
-      .where({ id: integrationId })
-      .first()) as IntegrationRow | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      state: row.state,
-      url: row.url,
-      headers: objectOf(row.headers),
-      secretSealed: row.secret_sealed,
-      previousSecretSealed: row.previous_secret_active === true ? row.previous_secret_sealed : null,
-    };
   }
 }

@@ -47,15 +47,12 @@ export class FanOut {
     const subscribers = scopedTo !== null
       ? [await integrations.findById(scopedTo)].filter((integration) => integration !== undefined)
       : (await integrations.findActiveByProvider(event.provider)).filter((integration) => subscribesTo(integration.eventTypes, event.type));
-    if (subscribers.length > 0) {
-      await jobs.createForDispatch(dispatch, subscribers.map((integration) => integration.id), maxAttempts);
-    }
-
-    const unpublished = await jobs.findUnpublished(dispatch);
+    const dispatched = await jobs.createForDispatch(dispatch, subscribers.map((integration) => integration.id), maxAttempts);
+    const unpublished = dispatched.filter((job) => job.unpublished);
     await Promise.all(unpublished.map((job) =>
       publisher.publishJob({ jobId: job.id, eventId: event.id, integrationId: job.integrationId, attempt: 1 }, context.correlationId)));
     const status = await events.refreshStatus(event.id);
-    const jobCount = await jobs.countForDispatch(dispatch);
+    const jobCount = dispatched.length;
 
     if (replayRequestId !== null) {
       await replays.markDispatched(replayRequestId, jobCount);

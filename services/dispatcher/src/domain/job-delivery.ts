@@ -14,7 +14,7 @@ import { buildWebhookRequest } from '@hookway/outbound';
 import { disableReason } from './circuit-breaker.js';
 import { classifyOutcome, type DeliveryOutcome } from './delivery-outcome.js';
 import type {
-  AttemptRecord, AttemptSummary, DispatchPublisher, EventStore, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
+  AttemptRecord, AttemptSummary, DispatchPublisher, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
 } from './ports.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -29,7 +29,6 @@ export type JobDeliveryResult =
 
 export interface JobDeliveryDeps {
   jobs: JobStore;
-  events: EventStore;
   integrations: IntegrationStore;
   sender: WebhookSender;
   publisher: DispatchPublisher;
@@ -162,11 +161,11 @@ export class JobDelivery {
   }
 
   async deliver(message: JobMessage, context: DeliveryContext): Promise<JobDeliveryResult> {
-    const { jobs, events, integrations, sender, retryPolicy, circuitBreakerThreshold } = this.deps;
-    const job = await jobs.claim(message, context.redelivered);
-    if (!job) return this.settleUnclaimed(message, context);
+    const { jobs, sender, retryPolicy, circuitBreakerThreshold } = this.deps;
+    const claimed = await jobs.claim(message, context.redelivered);
+    if (!claimed) return this.settleUnclaimed(message, context);
 
-    const [event, target] = await Promise.all([events.findById(job.eventId), integrations.findTarget(job.integrationId)]);
+    const { job, event, target } = claimed;
     if (!event || !target) {
       // Deleting an event or integration cascades to its jobs, so this is a deletion racing the claim.
       context.logger.warn('job lost its event or integration; skipped', { jobId: job.id });

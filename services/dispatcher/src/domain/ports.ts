@@ -6,7 +6,7 @@ import type { OutboundEvent } from '@hookway/outbound';
 export interface EventStore {
   findById(eventId: string): Promise<OutboundEvent | undefined>;
   /** Recomputes the event's status from its jobs and stores it. */
-  refreshStatus(eventId: string): Promise<EventStatus>;
+  refreshStatus(eventId: string): Promise<EventStatus | undefined>;
 }
 
 export interface ReplayRequestRecord {
@@ -41,7 +41,6 @@ export interface IntegrationStore {
   findActiveByProvider(provider: string): Promise<SubscribedIntegration[]>;
   /** Any integration, whatever its state (a replay aimed at a paused one parks). */
   findById(integrationId: string): Promise<SubscribedIntegration | undefined>;
-  findTarget(integrationId: string): Promise<DeliveryTarget | undefined>;
   /**
    * The reason the integration is disabled, when it was this job's outcome that disabled it (and
    * nothing has changed the integration since); undefined otherwise.
@@ -68,6 +67,20 @@ export interface JobRecord {
   lastError: string | null;
   nextAttemptAt: Date | null;
   completedAt: Date | null;
+}
+
+/** A job of one dispatch; `unpublished` while its first delivery message may not have gone out yet. */
+export interface DispatchJob {
+  id: string;
+  integrationId: string;
+  unpublished: boolean;
+}
+
+/** A claimed job with what its delivery needs; event or target is undefined only when a deletion raced the claim. */
+export interface ClaimedJob {
+  job: JobRecord;
+  event: OutboundEvent | undefined;
+  target: DeliveryTarget | undefined;
 }
 
 export interface AttemptSummary {
@@ -117,12 +130,16 @@ export type RecordOutcome =
   | { recorded: true; disabledReason: string | null };
 
 export interface JobStore {
-  createForDispatch(dispatch: Dispatch, integrationIds: readonly string[], maxAttempts: number): Promise<void>;
-  /** Jobs of a dispatch whose first delivery message may not have been published yet. */
-  findUnpublished(dispatch: Dispatch): Promise<Array<{ id: string; integrationId: string }>>;
-  countForDispatch(dispatch: Dispatch): Promise<number>;
-  /** Takes the job for this attempt, or undefined when it is done, superseded or owned by another consumer. */
-  claim(message: JobMessage, redelivered: boolean): Promise<JobRecord | undefined>;
+  /**
+   * Creates the dispatch's job for each integration that has none yet (idempotent), and returns every
+   * job of the dispatch, those created by an earlier run included.
+   */
+  createForDispatch(dispatch: Dispatch, integrationIds: readonly string[], maxAttempts: number): Promise<DispatchJob[]>;
+  /**
+   * Takes the job for this attempt, with its event and delivery target, or undefined when it is done,
+   * superseded or owned by another consumer.
+   */
+  claim(message: JobMessage, redelivered: boolean): Promise<ClaimedJob | undefined>;
   findById(jobId: string): Promise<JobRecord | undefined>;
   lastAttempt(jobId: string): Promise<AttemptSummary | undefined>;
   /** Parks a claimed job without counting the attempt it did not make; refreshes the event status. */
