@@ -88,7 +88,8 @@ export class Batcher<Item, Result> {
       batch.forEach((pending, index) => pending.resolve(results[index] as Result));
     } catch (error) {
       if (batch.length > 1 && this.options.retryAlone?.(error)) {
-        await Promise.all(batch.map((pending) => this.run([pending])));
+        // One after the other: a batch of hundreds must not ask the pool for hundreds of connections.
+        for (const pending of batch) await this.run([pending]);
         return;
       }
       for (const pending of batch) pending.reject(error);

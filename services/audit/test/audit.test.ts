@@ -1,25 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Broker } from '@hookway/broker';
-import { auditFact, chainHash, GENESIS_HASH, type AuditFact } from '@hookway/contracts';
+import { auditFact, type AuditFact } from '@hookway/contracts';
 import { createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
+import { AuditLogRepository } from '../src/data-access/audit-log.repository.js';
 import { toChainedEntry } from '../src/domain/audit-entry.js';
 import { redactSecrets } from '../src/domain/redact.js';
 import { start } from '../src/main.js';
-
-interface EntryRow {
-  id: number;
-  fact_id: string;
-  entity_type: string;
-  entity_id: string;
-  action: string;
-  actor: string;
-  correlation_id: string | null;
-  details: Record<string, unknown>;
-  occurred_at: Date;
-  prev_hash: string;
-  hash: string;
-}
+import { batchSizes, expectChainVerifies, type EntryRow } from './audit-fixture.js';
 
 describe('redactSecrets', () => {
   it('replaces credential-like keys at any depth and leaves the rest', () => {
@@ -68,16 +56,7 @@ describe('audit service', () => {
     expect(stored).toHaveLength(3);
     // Concurrent appends take the chain lock in any order: the chain records append order, not publish order.
     expect(stored.map((row) => row.fact_id).sort()).toEqual(facts.map((fact) => fact.factId).sort());
-    let prev = GENESIS_HASH;
-    for (const row of stored) {
-      expect(row.prev_hash).toBe(prev);
-      const recomputed = chainHash(prev, {
-        factId: row.fact_id, entityType: row.entity_type, entityId: row.entity_id, action: row.action, actor: row.actor,
-        correlationId: row.correlation_id, occurredAt: row.occurred_at.toISOString(), details: row.details,
-      });
-      expect(row.hash).toBe(recomputed);
-      prev = row.hash;
-    }
+    expectChainVerifies(stored);
     // Secrets never reach the log, whatever the publisher sent.
     expect(JSON.stringify(stored)).not.toContain('whsec_leak');
     const created = stored.find((row) => row.fact_id === 'integration.created:1')!;
@@ -92,6 +71,53 @@ describe('audit service', () => {
     const dead = await waitFor(() => fixture.take(fixture.topology.queues.dead).then((m) => m ?? undefined), { what: 'a dead letter' });
     expect(dead.body).toMatchObject({ reason: expect.stringContaining('schema'), sourceQueue: fixture.topology.queues.audit });
     expect((await rows()).length).toBe(before);
+  });
+
+  it('when 200 facts arrive at once, appends each exactly once in fewer transactions than facts, and the chain verifies', async () => {
+    const ops = `http://127.0.0.1:${service.opsPort}`;
+    const before = batchSizes((await request(ops).get('/metrics')).text);
+    const burst = Array.from({ length: 200 }, (_, n) =>
+      auditFact({ factId: `job.delivered:burst-${n}`, entityType: 'job', entityId: `burst-${n}`, action: 'delivered', actor: 'dispatcher', details: { n } }));
+    await Promise.all(burst.map((fact) => publisher.publishAudit(fact)));
+    const isBurst = (row: EntryRow): boolean => row.fact_id.startsWith('job.delivered:burst-');
+    await waitFor(async () => (await rows()).filter(isBurst).length === 200, { what: 'the burst to be appended' });
+
+    const stored = await rows();
+    expect(stored.filter(isBurst).map((row) => row.fact_id).sort()).toEqual(burst.map((fact) => fact.factId).sort());
+    expectChainVerifies(stored);
+    expect(await fixture.depth(fixture.topology.queues.audit)).toBe(0);
+    const after = batchSizes((await request(ops).get('/metrics')).text);
+    expect(after.facts - before.facts).toBe(200);
+    expect(after.batches - before.batches).toBeLessThan(200);
+  });
+
+  it('in one batch, skips a fact already stored and a fact repeated earlier in the batch, and appends the new fact once', async () => {
+    const repository = new AuditLogRepository(database.db);
+    const entry = (factId: string) => toChainedEntry(auditFact({ factId, entityType: 'integration', entityId: factId, action: 'updated', actor: 'ops' }));
+    const [stored] = await repository.appendMany([entry('integration.updated:stored')]);
+    expect(stored).toMatchObject({ appended: true });
+
+    const results = await repository.appendMany([entry('integration.updated:stored'), entry('integration.updated:new'), entry('integration.updated:new')]);
+
+    expect(results).toEqual([{ appended: false }, { appended: true, id: expect.any(Number), hash: expect.any(String) }, { appended: false }]);
+    const all = await rows();
+    const fresh = all.filter((row) => row.fact_id === 'integration.updated:new');
+    expect(fresh).toHaveLength(1);
+    expect(all.filter((row) => row.fact_id === 'integration.updated:stored')).toHaveLength(1);
+    expect(results[1]).toEqual({ appended: true, id: fresh[0]!.id, hash: fresh[0]!.hash });
+    expectChainVerifies(all);
+  });
+
+  it('in one batch of new facts, chains each after the one before it, in the given order', async () => {
+    const repository = new AuditLogRepository(database.db);
+    const entry = (factId: string) => toChainedEntry(auditFact({ factId, entityType: 'integration', entityId: factId, action: 'paused', actor: 'ops' }));
+    const results = await repository.appendMany(['a', 'b', 'c'].map((name) => entry(`integration.paused:${name}`)));
+
+    const all = await rows();
+    const batch = all.slice(-3);
+    expect(batch.map((row) => row.fact_id)).toEqual(['integration.paused:a', 'integration.paused:b', 'integration.paused:c']);
+    expect(results).toEqual(batch.map((row) => ({ appended: true, id: row.id, hash: row.hash })));
+    expectChainVerifies(all);
   });
 
   it('exposes the chain length and appended facts as metrics, and is ready', async () => {

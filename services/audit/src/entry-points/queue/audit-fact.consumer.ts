@@ -1,8 +1,8 @@
 // Consumes hookway.audit: validate, append, then ack. A database outage requeues (after a pause);
-// a fact that can never be parsed goes to the dead exchange.
-import type { ConsumeHandler } from '@hookway/broker';
+// a fact that can never be parsed, or that PostgreSQL refuses to store, goes to the dead exchange.
+import type { ConsumeHandler, ConsumeOutcome } from '@hookway/broker';
 import { isAuditFact, parseMessage, type ChainedEntry } from '@hookway/contracts';
-import { isDatabaseUnavailable } from '@hookway/db';
+import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
 import { toChainedEntry } from '../../domain/audit-entry.js';
 import type { AppendResult } from '../../data-access/audit-log.repository.js';
@@ -26,9 +26,18 @@ export function auditFactConsumer(log: AuditAppender, logger: Logger, onAppended
       }
       return { action: 'ack' };
     } catch (error) {
-      if (isDatabaseUnavailable(error)) return { action: 'requeue' };
-      logger.error('audit append failed', { factId: parsed.value.factId, ...errorFields(error) });
-      return { action: 'requeue' };
+      return appendFailed(error, parsed.value.factId, logger);
     }
   };
+}
+
+/** A value PostgreSQL refuses is refused on every redelivery too: dead-letter it; anything else may pass. */
+function appendFailed(error: unknown, factId: string, logger: Logger): ConsumeOutcome {
+  if (isDataException(error)) {
+    const { code } = error as { code: string };
+    logger.warn('audit fact refused by the database; dead-lettered', { factId, ...errorFields(error) });
+    return { action: 'dead', reason: `the database refused the fact (SQLSTATE ${code}): ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!isDatabaseUnavailable(error)) logger.error('audit append failed', { factId, ...errorFields(error) });
+  return { action: 'requeue' };
 }

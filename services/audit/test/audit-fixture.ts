@@ -1,0 +1,42 @@
+// What the audit tests share: the stored row, the chain recomputed from stored rows alone, and the
+// batch-size histogram read from /metrics.
+import { expect } from '@jest/globals';
+import { chainHash, GENESIS_HASH } from '@hookway/contracts';
+
+export interface EntryRow {
+  id: number;
+  fact_id: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  actor: string;
+  correlation_id: string | null;
+  details: Record<string, unknown>;
+  occurred_at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Rows in id order link from the genesis hash, and each hash recomputes from the row itself. */
+export function expectChainVerifies(rows: readonly EntryRow[]): void {
+  let prev = GENESIS_HASH;
+  for (const row of rows) {
+    expect(row.prev_hash).toBe(prev);
+    const recomputed = chainHash(prev, {
+      factId: row.fact_id, entityType: row.entity_type, entityId: row.entity_id, action: row.action, actor: row.actor,
+      correlationId: row.correlation_id, occurredAt: row.occurred_at.toISOString(), details: row.details,
+    });
+    expect(row.hash).toBe(recomputed);
+    prev = row.hash;
+  }
+}
+
+/** Append transactions so far and the facts they carried, from hookway_audit_append_batch_size. */
+export function batchSizes(metrics: string): { batches: number; facts: number } {
+  const read = (series: string): number => {
+    const match = new RegExp(`^hookway_audit_append_batch_size_${series}\\{service="audit"\\} (\\d+)$`, 'm').exec(metrics);
+    if (!match) throw new Error(`hookway_audit_append_batch_size_${series} is not in the metrics`);
+    return Number(match[1]);
+  };
+  return { batches: read('count'), facts: read('sum') };
+}
