@@ -1,9 +1,9 @@
-// The events table as ingress sees it: the idempotent insert that makes a webhook durable, the
-// duplicate lookup, and the outbox bookkeeping (published_at) for the request path and the relay.
+// The events table as ingress sees it: the idempotent multi-row insert that makes webhooks durable,
+// the duplicate lookup, and the outbox bookkeeping (published_at) for the request path and the relay.
 import type { Knex } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
 import type { OutboxEvent } from '../domain/event-publisher.js';
-import type { EventStore, ExistingEvent, NewEvent } from '../domain/webhook-intake.js';
+import type { ExistingEvent, NewEvent } from '../domain/webhook-intake.js';
 
 interface OutboxRow {
   id: string;
@@ -17,30 +17,54 @@ function toOutboxEvent(row: OutboxRow): OutboxEvent {
   return { id: row.id, provider: row.provider, externalId: row.external_id, type: row.type, correlationId: row.correlation_id };
 }
 
-export class EventRepository implements EventStore {
+const EVENT_COLUMNS = [
+  'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'raw_headers', 'raw_body', 'correlation_id',
+] as const;
+const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+
+function eventBindings(event: NewEvent): Knex.Value[] {
+  return [
+    event.id,
+    event.provider,
+    event.externalId,
+    event.type,
+    event.occurredAt,
+    event.subject,
+    // Serialized here: node-postgres would turn a JS array into a PostgreSQL array literal.
+    JSON.stringify(event.data),
+    'pending',
+    JSON.stringify(event.rawHeaders),
+    event.rawBody,
+    event.correlationId,
+  ];
+}
+
+// Rows go in one consistent key order, so two batches that share keys wait on each other in the same
+// order instead of deadlocking.
+function byKey(a: NewEvent, b: NewEvent): number {
+  if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
+  if (a.externalId !== b.externalId) return a.externalId < b.externalId ? -1 : 1;
+  return 0;
+}
+
+export class EventRepository {
   constructor(private readonly db: Knex) {}
 
-  /** One statement: inserts the event unless (provider, external_id) exists. True when it was new. */
-  async insertIfNew(event: NewEvent): Promise<boolean> {
-    const inserted = await this.db('events')
-      .insert({
-        id: event.id,
-        provider: event.provider,
-        external_id: event.externalId,
-        type: event.type,
-        occurred_at: event.occurredAt,
-        subject: event.subject,
-        // Serialized here: node-postgres would turn a JS array into a PostgreSQL array literal.
-        data: JSON.stringify(event.data),
-        status: 'pending',
-        raw_headers: JSON.stringify(event.rawHeaders),
-        raw_body: event.rawBody,
-        correlation_id: event.correlationId,
-      })
-      .onConflict(['provider', 'external_id'])
-      .ignore()
-      .returning<{ id: string }[]>('id');
-    return inserted.length > 0;
+  /**
+   * One statement for the whole batch: inserts each event unless its (provider, external_id) exists,
+   * even as a row inserted earlier by the same statement. For each event, true when it was new (its
+   * own id came back).
+   */
+  async insertAllIfNew(events: readonly NewEvent[]): Promise<boolean[]> {
+    if (events.length === 0) return [];
+    const rows = [...events].sort(byKey);
+    const result = await this.db.raw<{ rows: { id: string }[] }>(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_ROW).join(', ')}
+       ON CONFLICT (provider, external_id) DO NOTHING RETURNING id`,
+      rows.flatMap(eventBindings),
+    );
+    const inserted = new Set(result.rows.map((row) => row.id));
+    return events.map((event) => inserted.has(event.id));
   }
 
   async countUnpublished(): Promise<number> {
@@ -58,7 +82,7 @@ export class EventRepository implements EventStore {
 
   async markPublished(ids: readonly string[], trx: Knex | Knex.Transaction = this.db): Promise<void> {
     if (ids.length === 0) return;
-    await trx('events').whereIn('id', ids).whereNull('published_at').update({ published_at: trx.fn.now() });
+    await trx.raw('UPDATE events SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL', [[...ids]]);
   }
 
   /** Unpublished events received before `olderThan`, oldest first, locked for this relay pass. */

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request, { type Response } from 'supertest';
+import { isDataException, type Knex } from '@hookway/db';
+import { createTestDatabase, waitFor, type TestDatabase } from '@hookway/testing';
+import { BatchedEventStore } from '../src/data-access/batched-event.store.js';
+import { EventRepository } from '../src/data-access/event.repository.js';
+import type { NewEvent } from '../src/domain/webhook-intake.js';
+import { acmeBody, acmeSignature, dataOf, errorOf, startHarness, type Harness } from './support.js';
+
+interface BatchSizes {
+  count: number;
+  sum: number;
+}
+
+async function insertBatchSizes(opsUrl: string): Promise<BatchSizes> {
+  const text = (await request(opsUrl).get('/metrics')).text;
+  const read = (suffix: string): number => {
+    const match = new RegExp(`^hookway_ingress_insert_batch_size_${suffix}\\{[^}]*\\} (\\d+)$`, 'm').exec(text);
+    if (!match) throw new Error(`hookway_ingress_insert_batch_size_${suffix} is not on /metrics`);
+    return Number(match[1]);
+  };
+  return { count: read('count'), sum: read('sum') };
+}
+
+/**
+ * Runs `send` while every write to the events table is held by a SHARE lock: the insert statements
+ * already running wait on it, so the webhooks that arrive meanwhile queue up in the batcher, as under
+ * load. `settled()` returns once an insert waits on the lock and the requests sent so far have had
+ * time to reach the batcher.
+ */
+async function whileEventWritesHeld(db: Knex, send: (settled: () => Promise<void>) => Promise<void>): Promise<void> {
+  const settled = async (): Promise<void> => {
+    await waitFor(async () => {
+      const { rows } = await db.raw<{ rows: { waiting: number }[] }>(
+        `SELECT count(*) AS waiting FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO events%'`,
+      );
+      return (rows[0]?.waiting ?? 0) > 0;
+    }, { what: 'an insert to wait on the lock' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  };
+  const trx = await db.transaction();
+  try {
+    await trx.raw('LOCK TABLE events IN SHARE MODE');
+    await send(settled);
+  } finally {
+    await trx.commit();
+  }
+}
+
+describe('group commit of accepted webhooks', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness('ingressgroupcommit');
+  });
+
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  const postAcme = (body: Record<string, unknown>): Promise<Response> => {
+    const text = JSON.stringify(body);
+    return request(harness.url)
+      .post('/api/v1/webhooks/acme')
+      .set('content-type', 'application/json')
+      .set('x-acme-signature', acmeSignature(harness.config, text))
+      .send(text)
+      .then((response) => response);
+  };
+
+  const storedExternalIds = async (externalIds: string[]): Promise<string[]> =>
+    (await harness.database.db('events').where({ provider: 'acme' }).whereIn('external_id', externalIds).pluck('external_id')) as string[];
+
+  it('when 100 webhooks arrive at once, accepts and publishes every one with fewer INSERT statements than webhooks', async () => {
+    const before = await insertBatchSizes(harness.opsUrl);
+    const bodies = Array.from({ length: 100 }, () => acmeBody());
+    let sent: Promise<Response>[] = [];
+    await whileEventWritesHeld(harness.database.db, async (settled) => {
+      sent = bodies.map((body) => postAcme(body));
+      await settled();
+    });
+    const responses = await Promise.all(sent);
+
+    expect(responses.map((response) => response.status)).toEqual(bodies.map(() => 202));
+    const eventIds = responses.map((response) => dataOf(response).eventId);
+    expect(new Set(eventIds).size).toBe(100);
+    expect((await storedExternalIds(bodies.map((body) => body.eventId as string))).length).toBe(100);
+
+    const after = await insertBatchSizes(harness.opsUrl);
+    expect(after.sum - before.sum).toBe(100);
+    expect(after.count - before.count).toBeLessThan(100);
+
+    // Broker confirms are marked in batches too; every row ends up marked (well before the relay's grace).
+    await waitFor(async () => {
+      const [row] = await harness.database.db('events').whereIn('id', eventIds).whereNotNull('published_at').count<{ count: number }[]>({ count: '*' });
+      return row?.count === 100;
+    }, { what: 'published_at on all 100 rows', timeoutMs: 5_000 });
+  });
+
+  it('when the same provider event id arrives 10 times at once, exactly one is accepted and the nine others are duplicates of it', async () => {
+    const body = acmeBody();
+    let others: Promise<Response>[] = [];
+    let copies: Promise<Response>[] = [];
+    await whileEventWritesHeld(harness.database.db, async (settled) => {
+      // Other webhooks take the running statements first, so the ten copies share one queued statement.
+      others = Array.from({ length: 10 }, () => postAcme(acmeBody()));
+      await settled();
+      copies = Array.from({ length: 10 }, () => postAcme(body));
+      await settled();
+    });
+    const responses = await Promise.all(copies);
+    expect((await Promise.all(others)).map((response) => response.status)).toEqual(others.map(() => 202));
+
+    const accepted = responses.filter((response) => response.status === 202);
+    const duplicates = responses.filter((response) => response.status === 200);
+    expect(accepted).toHaveLength(1);
+    expect(duplicates).toHaveLength(9);
+    const eventId = dataOf(accepted[0]!).eventId;
+    for (const duplicate of duplicates) expect(dataOf(duplicate)).toMatchObject({ eventId, duplicate: true });
+    expect(await harness.database.db('events').where({ provider: 'acme', external_id: body.eventId }).pluck('id')).toEqual([eventId]);
+  });
+
+  it('when one of 21 webhooks arriving at once holds a value PostgreSQL refuses, only that one gets 400 INVALID_PAYLOAD and the 20 others are stored', async () => {
+    const good = Array.from({ length: 20 }, () => acmeBody());
+    const bad = acmeBody({ data: { note: 'a\u0000b' } });
+    let first: Promise<Response>[] = [];
+    let rest: Promise<Response>[] = [];
+    await whileEventWritesHeld(harness.database.db, async (settled) => {
+      // The first ten take the running statements; the refused one then shares a queued statement with the rest.
+      first = good.slice(0, 10).map((body) => postAcme(body));
+      await settled();
+      rest = [bad, ...good.slice(10)].map((body) => postAcme(body));
+      await settled();
+    });
+    const [badResponse, ...restResponses] = await Promise.all(rest);
+    const goodResponses = [...(await Promise.all(first)), ...restResponses];
+
+    expect(badResponse!.status).toBe(400);
+    expect(errorOf(badResponse!).code).toBe('INVALID_PAYLOAD');
+    expect(goodResponses.map((response) => response.status)).toEqual(good.map(() => 202));
+    expect((await storedExternalIds(good.map((body) => body.eventId as string))).length).toBe(20);
+    expect(await storedExternalIds([bad.eventId as string])).toEqual([]);
+  });
+});
+
+describe('BatchedEventStore on PostgreSQL', () => {
+  let database: TestDatabase;
+  let repository: EventRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ingressbatchedstore');
+    repository = new EventRepository(database.db);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const newEvent = (externalId: string, data: Record<string, unknown> = { n: 1 }): NewEvent => ({
+    id: randomUUID(),
+    provider: 'acme',
+    externalId,
+    type: 'order.created',
+    occurredAt: '2026-11-22T10:00:00.000Z',
+    subject: null,
+    data,
+    rawHeaders: {},
+    rawBody: '{}',
+    correlationId: `corr-${externalId}`,
+  });
+
+  const publishedIds = async (ids: string[]): Promise<string[]> =>
+    (await database.db('events').whereIn('id', ids).whereNotNull('published_at').pluck('id')) as string[];
+
+  const storeWithBatches = (): { store: BatchedEventStore; batches: number[] } => {
+    const batches: number[] = [];
+    const store = new BatchedEventStore(repository, {
+      maxBatchSize: 64, insertsInFlight: 1, marksInFlight: 1, onInsertBatch: (size) => batches.push(size),
+    });
+    return { store, batches };
+  };
+
+  it('when one statement holds the same provider event id twice, the first is new, the second is not and finds the first', async () => {
+    const { store, batches } = storeWithBatches();
+    const externalId = `dup_${randomUUID()}`;
+    const first = newEvent(externalId);
+    const second = newEvent(externalId);
+    const other = newEvent(`other_${randomUUID()}`);
+
+    const results = await Promise.all([first, second, other].map((event) => store.insertIfNew(event)));
+
+    expect(batches).toEqual([3]);
+    expect(results).toEqual([true, false, true]);
+    expect(await store.findByExternalId('acme', externalId)).toEqual({ id: first.id, status: 'pending' });
+  });
+
+  it('when one event in a statement holds a value PostgreSQL refuses, only its caller fails, with a data exception', async () => {
+    const { store, batches } = storeWithBatches();
+    const events = [newEvent(`ok_${randomUUID()}`), newEvent(`nul_${randomUUID()}`, { note: 'a\u0000b' }), newEvent(`ok_${randomUUID()}`)];
+
+    const results = await Promise.allSettled(events.map((event) => store.insertIfNew(event)));
+
+    expect(batches[0]).toBe(3);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(isDataException((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    const stored = (await database.db('events').whereIn('id', events.map((event) => event.id)).pluck('id')) as string[];
+    expect(stored.sort()).toEqual([events[0]!.id, events[2]!.id].sort());
+  });
+
+  it('marks the events whose publish was confirmed and leaves the others unpublished', async () => {
+    const { store } = storeWithBatches();
+    const [published, also, untouched] = [newEvent(`m_${randomUUID()}`), newEvent(`m_${randomUUID()}`), newEvent(`m_${randomUUID()}`)];
+    await Promise.all([published, also, untouched].map((event) => store.insertIfNew(event)));
+
+    await Promise.all([store.markPublished([published.id]), store.markPublished([also.id])]);
+
+    expect((await publishedIds([published.id, also.id, untouched.id])).sort()).toEqual([published.id, also.id].sort());
+  });
+
+  it('drain resolves only once every queued insert and mark has been written', async () => {
+    const { store } = storeWithBatches();
+    const events = [newEvent(`d_${randomUUID()}`), newEvent(`d_${randomUUID()}`), newEvent(`d_${randomUUID()}`)];
+    const ids = events.map((event) => event.id);
+
+    const inserted = Promise.all(events.map((event) => store.insertIfNew(event)));
+    await store.drain();
+    expect(await database.db('events').whereIn('id', ids).pluck('id')).toHaveLength(3);
+    await inserted;
+
+    const marked = store.markPublished(ids);
+    await store.drain();
+    expect(await publishedIds(ids)).toHaveLength(3);
+    await marked;
+  });
+});
