@@ -1,6 +1,6 @@
 // Events as the dispatcher reads them, and the status roll-up from their jobs (one database function,
 // hookway_refresh_event_status, see migration 003: it locks the event row, so a stale roll-up never wins).
-import type { Knex } from '@hookway/db';
+import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
 import type { EventStore } from '../domain/ports.js';
 import type { OutboundEvent } from '@hookway/outbound';
@@ -39,23 +39,25 @@ export function toJoinedEvent(row: JoinedEventRow): OutboundEvent | undefined {
   };
 }
 
-/** Recomputes and stores the event's status from its jobs, in the caller's transaction or on its own. */
-export async function refreshEventStatus(db: Knex | Knex.Transaction, eventId: string): Promise<EventStatus | undefined> {
-  const result = await db.raw<{ rows: Array<{ status: EventStatus | null }> }>('SELECT hookway_refresh_event_status(?) AS status', [eventId]);
-  return result.rows[0]?.status ?? undefined;
-}
+/** Recomputes and stores the event's status from its jobs; NULL when the event does not exist. */
+export const REFRESH_EVENT_STATUS = prepared('dispatcher_refresh_event_status', 'SELECT hookway_refresh_event_status($1::uuid) AS status');
+
+const FIND_EVENT = prepared('dispatcher_find_event', 'SELECT id, provider, type, occurred_at, subject, data FROM events WHERE id = $1::uuid');
 
 export class EventRepository implements EventStore {
-  constructor(private readonly db: Knex) {}
+  private readonly sql: PreparedQueries;
+
+  constructor(db: Knex) {
+    this.sql = new PreparedQueries(db);
+  }
 
   async findById(eventId: string): Promise<OutboundEvent | undefined> {
-    const result = await this.db.raw<{ rows: EventRow[] }>(
-      'SELECT id, provider, type, occurred_at, subject, data FROM events WHERE id = ?', [eventId]);
-    const row = result.rows[0];
+    const [row] = await this.sql.query<EventRow>(FIND_EVENT, [eventId]);
     return row ? toOutboundEvent(row) : undefined;
   }
 
   async refreshStatus(eventId: string): Promise<EventStatus | undefined> {
-    return refreshEventStatus(this.db, eventId);
+    const [row] = await this.sql.query<{ status: EventStatus | null }>(REFRESH_EVENT_STATUS, [eventId]);
+    return row?.status ?? undefined;
   }
 }

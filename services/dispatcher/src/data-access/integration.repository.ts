@@ -1,5 +1,5 @@
 // Integrations as the dispatcher needs them: who subscribes to a provider, and where and how to deliver.
-import type { Knex } from '@hookway/db';
+import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { IntegrationState } from '@hookway/contracts';
 import type { DeliveryTarget, IntegrationStore, SubscribedIntegration } from '../domain/ports.js';
 
@@ -43,12 +43,18 @@ function objectOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers',
+  `SELECT id, event_types FROM integrations WHERE provider = $1::text AND state = 'active' ORDER BY id`);
+
 export class IntegrationRepository implements IntegrationStore {
-  constructor(private readonly db: Knex) {}
+  private readonly sql: PreparedQueries;
+
+  constructor(private readonly db: Knex) {
+    this.sql = new PreparedQueries(db);
+  }
 
   async findActiveByProvider(provider: string): Promise<SubscribedIntegration[]> {
-    const { rows } = await this.db.raw<{ rows: IntegrationRow[] }>(
-      `SELECT id, event_types FROM integrations WHERE provider = ? AND state = 'active' ORDER BY id`, [provider]);
+    const rows = await this.sql.query<IntegrationRow>(FIND_SUBSCRIBERS, [provider]);
     return rows.map((row) => ({ id: row.id, eventTypes: stringArray(row.event_types) }));
   }
 
