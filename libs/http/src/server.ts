@@ -1,7 +1,7 @@
 // Starts an express app on a port (0 in tests) and stops it: closes idle keep-alive sockets,
 // lets in-flight requests finish.
 import type { Express } from 'express';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -36,11 +36,26 @@ export async function listen(app: Express, port: number, host = '0.0.0.0'): Prom
   });
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
+  // Once closing, every response says Connection: close (those already under way too), and a connection
+  // whose response finishes is closed as soon as it is idle: a keep-alive connection busy when close()
+  // was called must not idle until keepAliveTimeout (65 s, longer than a pod's termination grace period).
+  let closing = false;
+  const underWay = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
+    if (closing) response.setHeader('Connection', 'close');
+    underWay.add(response);
+    response.on('close', () => {
+      underWay.delete(response);
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   return {
     server,
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const response of underWay) if (!response.headersSent) response.setHeader('Connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
