@@ -5,20 +5,7 @@ import type { EventStatus } from '@hookway/contracts';
 import type { EventStore } from '../domain/ports.js';
 import type { OutboundEvent } from '@hookway/outbound';
 
-interface EventRow {
-  id: string;
-  provider: string;
-  type: string;
-  occurred_at: Date;
-  subject: string | null;
-  data: unknown;
-}
-
-export function toOutboundEvent(row: EventRow): OutboundEvent {
-  return { id: row.id, provider: row.provider, type: row.type, occurredAt: row.occurred_at, subject: row.subject, data: row.data };
-}
-
-/** An event joined to another row (as `e`): null columns when it does not exist. */
+/** An event's columns (table alias `e`), named so they can sit beside a job's; null when it does not exist (outer join). */
 export const JOINED_EVENT_COLUMNS = `e.id AS event_row_id, e.provider AS event_provider, e.type AS event_type,
   e.occurred_at AS event_occurred_at, e.subject AS event_subject, e.data AS event_data`;
 
@@ -42,7 +29,7 @@ export function toJoinedEvent(row: JoinedEventRow): OutboundEvent | undefined {
 /** Recomputes and stores the event's status from its jobs; NULL when the event does not exist. */
 export const REFRESH_EVENT_STATUS = prepared('dispatcher_refresh_event_status', 'SELECT hookway_refresh_event_status($1::uuid) AS status');
 
-const FIND_EVENT = prepared('dispatcher_find_event', 'SELECT id, provider, type, occurred_at, subject, data FROM events WHERE id = $1::uuid');
+const FIND_EVENT = prepared('dispatcher_find_event', `SELECT ${JOINED_EVENT_COLUMNS} FROM events e WHERE e.id = $1::uuid`);
 
 export class EventRepository implements EventStore {
   private readonly sql: PreparedQueries;
@@ -52,8 +39,8 @@ export class EventRepository implements EventStore {
   }
 
   async findById(eventId: string): Promise<OutboundEvent | undefined> {
-    const [row] = await this.sql.query<EventRow>(FIND_EVENT, [eventId]);
-    return row ? toOutboundEvent(row) : undefined;
+    const [row] = await this.sql.query<JoinedEventRow>(FIND_EVENT, [eventId]);
+    return row && toJoinedEvent(row);
   }
 
   async refreshStatus(eventId: string): Promise<EventStatus | undefined> {
