@@ -80,6 +80,14 @@ export function isDataException(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code === '54001');
 }
 
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (40P01): nothing of it was written, and the
+ * same work tried again (alone, or later) can succeed.
+ */
+export function isDeadlock(error: unknown): boolean {
+  return hasSqlState(error, '40P01');
+}
+
 export async function pingDatabase(db: Knex): Promise<void> {
   await db.raw('select 1');
 }

@@ -7,6 +7,7 @@ import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 import { SecretBox } from '@hookway/signing';
 import { captureLogger, silentLogger, startReceiver, waitFor, type Receiver } from '@hookway/testing';
 import { IntegrationRepository } from '../src/data-access/integration.repository.js';
+import { BatchedJobStore } from '../src/data-access/batched-job.store.js';
 import { JobRepository } from '../src/data-access/job.repository.js';
 import { JobDelivery } from '../src/domain/job-delivery.js';
 import type { DispatchPublisher } from '../src/domain/ports.js';
@@ -94,7 +95,7 @@ describe('dispatcher after a crash between the commit and the publishes', () => 
     const secretBox = new SecretBox(fx.config.secretEncryptionKey);
     const agents = { http: new HttpAgent(), https: new HttpsAgent() };
     const delivery = new JobDelivery({
-      jobs: new JobRepository(fx.db),
+      jobs: new BatchedJobStore(new JobRepository(fx.db), { maxBatchSize: 4, batchesInFlight: 1 }),
       integrations: new IntegrationRepository(fx.db),
       sender: new WebhookClient({ timeoutMs: 2_000, agents, guard: new SsrfGuard(fx.config.outboundAllowCidrs) }),
       publisher: flaky,

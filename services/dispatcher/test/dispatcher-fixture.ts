@@ -27,6 +27,8 @@ export interface DispatcherFixture {
   insertEvent(input: EventInput): Promise<string>;
   /** Starts the service when the fixture was created with deferStart. */
   startService(): Promise<void>;
+  /** The running service's ops server (/metrics). */
+  opsUrl(): string;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startDispatcher(
   const probe = testConfig({ databaseUrl: database.url, brokerPrefix: 'unused', env });
   const queues = await createTestBroker(label, probe.retryScheduleMs);
   const config = testConfig({ databaseUrl: database.url, brokerPrefix: queues.prefix, env });
-  let service: { stop(): Promise<void> } | undefined;
+  let service: { stop(): Promise<void>; opsPort: number } | undefined;
   const startService = async (): Promise<void> => {
     service ??= await start(config, silentLogger('dispatcher'));
   };
@@ -148,6 +150,10 @@ export async function startDispatcher(
       return id;
     },
     startService,
+    opsUrl: () => {
+      if (!service) throw new Error('the dispatcher has not started');
+      return `http://127.0.0.1:${service.opsPort}`;
+    },
     close: async () => {
       await service?.stop();
       await broker.close();

@@ -45,7 +45,7 @@ describe('hookway_event_status', () => {
   });
 });
 
-describe('refreshStatus (hookway_refresh_event_status)', () => {
+describe('refreshStatuses (hookway_refresh_event_status)', () => {
   async function insertJob(eventId: string, integrationId: string, status: JobStatus, createdAt: Date, replayRequestId: string | null = null): Promise<void> {
     await fx.db('delivery_jobs').insert({
       event_id: eventId, integration_id: integrationId, replay_request_id: replayRequestId, status, attempt_count: 1, max_attempts: 3, created_at: createdAt,
@@ -61,18 +61,33 @@ describe('refreshStatus (hookway_refresh_event_status)', () => {
 
     await insertJob(eventId, first.id, 'dead', new Date('2026-11-22T10:00:00Z'));
     await insertJob(eventId, second.id, 'succeeded', new Date('2026-11-22T10:00:00Z'));
-    expect(await events.refreshStatus(eventId)).toBe('failed');
+    expect((await events.refreshStatuses([eventId])).get(eventId)).toBe('failed');
     expect((await fx.db('events').where({ id: eventId }).first<{ status: string }>('status'))?.status).toBe('failed');
 
     const [replay] = await fx.db('replay_requests')
       .insert({ event_id: eventId, requested_by: 'test', reason: 'test', integration_id: first.id })
       .returning<Array<{ id: string }>>('id');
     await insertJob(eventId, first.id, 'succeeded', new Date('2026-11-22T11:00:00Z'), replay!.id);
-    expect(await events.refreshStatus(eventId)).toBe('processed');
+    expect((await events.refreshStatuses([eventId])).get(eventId)).toBe('processed');
     expect((await fx.db('events').where({ id: eventId }).first<{ status: string }>('status'))?.status).toBe('processed');
   });
 
-  it('answers undefined for an event that does not exist', async () => {
-    expect(await new EventRepository(fx.db).refreshStatus(randomUUID())).toBeUndefined();
+  it('rolls up several events in one call, each from its own jobs, and leaves out an event that does not exist', async () => {
+    const provider = uniqueProvider('status');
+    const integration = await fx.insertIntegration({ provider, url: 'https://example.com/a', eventTypes: ['*'] });
+    const [done, waiting, untouched] = [
+      await fx.insertEvent({ provider, type: 'order.created' }),
+      await fx.insertEvent({ provider, type: 'order.created' }),
+      await fx.insertEvent({ provider, type: 'order.created' }),
+    ];
+    await insertJob(done, integration.id, 'succeeded', new Date('2026-11-22T10:00:00Z'));
+    await insertJob(waiting, integration.id, 'retrying', new Date('2026-11-22T10:00:00Z'));
+    const missing = randomUUID();
+
+    const statuses = await new EventRepository(fx.db).refreshStatuses([waiting, missing, done, waiting]);
+
+    expect(Object.fromEntries(statuses)).toEqual({ [done]: 'processed', [waiting]: 'retrying' });
+    const stored = await fx.db('events').whereIn('id', [done, waiting, untouched]).select<Array<{ id: string; status: string }>>('id', 'status');
+    expect(Object.fromEntries(stored.map((row) => [row.id, row.status]))).toEqual({ [done]: 'processed', [waiting]: 'retrying', [untouched]: 'pending' });
   });
 });

@@ -2,7 +2,7 @@
 // hookway_refresh_event_status, see migration 003: it locks the event row, so a stale roll-up never wins).
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
-import type { EventStore } from '../domain/ports.js';
+import type { EventStore, EventSummary } from '../domain/ports.js';
 import type { OutboundEvent } from '@hookway/outbound';
 
 /** An event's columns (table alias `e`), named so they can sit beside a job's; null when it does not exist (outer join). */
@@ -26,10 +26,20 @@ export function toJoinedEvent(row: JoinedEventRow): OutboundEvent | undefined {
   };
 }
 
-/** Recomputes and stores the event's status from its jobs; NULL when the event does not exist. */
-export const REFRESH_EVENT_STATUS = prepared('dispatcher_refresh_event_status', 'SELECT hookway_refresh_event_status($1::uuid) AS status');
+/**
+ * Recomputes and stores the status of each event from its jobs; an event that does not exist gets NULL.
+ * Pass the ids sorted (sortedUnique): the function locks each event row in turn, so every writer that
+ * locks several events takes them in the same order and none can deadlock another.
+ */
+export const REFRESH_EVENT_STATUSES = prepared('dispatcher_refresh_event_statuses',
+  'SELECT event_id, hookway_refresh_event_status(event_id) AS status FROM unnest($1::uuid[]) AS event_id');
 
-const FIND_EVENT = prepared('dispatcher_find_event', `SELECT ${JOINED_EVENT_COLUMNS} FROM events e WHERE e.id = $1::uuid`);
+export function sortedUnique(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort();
+}
+
+const FIND_EVENT_SUMMARIES = prepared('dispatcher_find_event_summaries',
+  'SELECT id, provider, type FROM events WHERE id = ANY($1::uuid[])');
 
 export class EventRepository implements EventStore {
   private readonly sql: PreparedQueries;
@@ -38,13 +48,12 @@ export class EventRepository implements EventStore {
     this.sql = new PreparedQueries(db);
   }
 
-  async findById(eventId: string): Promise<OutboundEvent | undefined> {
-    const [row] = await this.sql.query<JoinedEventRow>(FIND_EVENT, [eventId]);
-    return row && toJoinedEvent(row);
+  async findSummaries(eventIds: readonly string[]): Promise<EventSummary[]> {
+    return this.sql.query<EventSummary>(FIND_EVENT_SUMMARIES, [eventIds]);
   }
 
-  async refreshStatus(eventId: string): Promise<EventStatus | undefined> {
-    const [row] = await this.sql.query<{ status: EventStatus | null }>(REFRESH_EVENT_STATUS, [eventId]);
-    return row?.status ?? undefined;
+  async refreshStatuses(eventIds: readonly string[]): Promise<Map<string, EventStatus>> {
+    const rows = await this.sql.query<{ event_id: string; status: EventStatus | null }>(REFRESH_EVENT_STATUSES, [sortedUnique(eventIds)]);
+    return new Map(rows.flatMap((row) => (row.status === null ? [] : [[row.event_id, row.status] as const])));
   }
 }

@@ -44,7 +44,7 @@ function objectOf(value: unknown): Record<string, unknown> {
 }
 
 const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers',
-  `SELECT id, event_types FROM integrations WHERE provider = $1::text AND state = 'active' ORDER BY id`);
+  `SELECT id, provider, event_types FROM integrations WHERE provider = ANY($1::text[]) AND state = 'active' ORDER BY id`);
 
 export class IntegrationRepository implements IntegrationStore {
   private readonly sql: PreparedQueries;
@@ -53,9 +53,15 @@ export class IntegrationRepository implements IntegrationStore {
     this.sql = new PreparedQueries(db);
   }
 
-  async findActiveByProvider(provider: string): Promise<SubscribedIntegration[]> {
-    const rows = await this.sql.query<IntegrationRow>(FIND_SUBSCRIBERS, [provider]);
-    return rows.map((row) => ({ id: row.id, eventTypes: stringArray(row.event_types) }));
+  async findActiveByProviders(providers: readonly string[]): Promise<Map<string, SubscribedIntegration[]>> {
+    const rows = await this.sql.query<IntegrationRow & { provider: string }>(FIND_SUBSCRIBERS, [[...new Set(providers)]]);
+    const byProvider = new Map<string, SubscribedIntegration[]>();
+    for (const row of rows) {
+      const subscribers = byProvider.get(row.provider) ?? [];
+      subscribers.push({ id: row.id, eventTypes: stringArray(row.event_types) });
+      byProvider.set(row.provider, subscribers);
+    }
+    return byProvider;
   }
 
   async findById(integrationId: string): Promise<SubscribedIntegration | undefined> {

@@ -1,7 +1,8 @@
 // Delivery jobs and their attempts. The claim is a single conditional UPDATE, so at most one consumer
-// owns an attempt; recording an attempt is one transaction with the job, integration and event it changes.
-// The hot statements are prepared, hand-written SQL that do in one round trip what would otherwise take
-// several (on a loaded machine every round trip costs a context switch on both ends).
+// owns an attempt; recording attempts is one transaction with the jobs, integrations and events they
+// change. The hot statements are prepared, hand-written SQL that do for a whole batch in one round trip
+// what would otherwise take several per job (on a loaded machine every round trip costs a context
+// switch on both ends); BatchedJobStore gathers the batches.
 //
 // The claim accepts attempt N when the job has made N-1 attempts and nobody is delivering it: a fresh
 // job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
@@ -9,9 +10,9 @@
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
 import type {
-  AttemptRecord, AttemptSummary, ClaimedJob, Dispatch, DispatchJob, JobCompletion, JobRecord, JobStore, RecordOutcome,
+  AttemptRecord, AttemptSummary, ClaimedJob, DispatchJob, DispatchRequest, JobCompletion, JobRecord, RecordOutcome,
 } from '../domain/ports.js';
-import { JOINED_EVENT_COLUMNS, REFRESH_EVENT_STATUS, toJoinedEvent, type JoinedEventRow } from './event.repository.js';
+import { JOINED_EVENT_COLUMNS, REFRESH_EVENT_STATUSES, sortedUnique, toJoinedEvent, type JoinedEventRow } from './event.repository.js';
 import { DELIVERY_TARGET_COLUMNS, toDeliveryTarget, type DeliveryTargetRow } from './integration.repository.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -53,66 +54,89 @@ function toJob(row: JobRow): JobRecord {
   };
 }
 
-const CREATE_FOR_DISPATCH = prepared('dispatcher_create_jobs', `
+// One statement for the fan-out of many dispatches: each wanted (dispatch, integration) pair gets a job
+// unless it has one, and every job of the dispatches comes back, those of an earlier run included.
+// Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
+// the earlier ones from the SELECT. Inserting in key order keeps concurrent fan-outs from deadlocking.
+const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
   WITH created AS (
     INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts)
-    SELECT $1::uuid, integration_id, $2::uuid, 'pending', 0, $3::integer
-      FROM unnest($4::uuid[]) AS integration_id
+    SELECT wanted.event_id, wanted.integration_id, wanted.replay_request_id, 'pending', 0, $1::integer
+      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS wanted(event_id, replay_request_id, integration_id)
+     ORDER BY wanted.event_id, wanted.integration_id
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
-    RETURNING id, integration_id, true AS unpublished
+    RETURNING id, event_id, replay_request_id, integration_id, true AS unpublished
   )
-  SELECT id, integration_id, unpublished FROM created
+  SELECT id, event_id, replay_request_id, integration_id, unpublished FROM created
   UNION ALL
-  SELECT id, integration_id, (status = 'pending' AND attempt_count = 0) AS unpublished
-    FROM delivery_jobs
-   WHERE event_id = $1::uuid
-     AND COALESCE(replay_request_id, '${NIL_UUID}'::uuid) = COALESCE($2::uuid, '${NIL_UUID}'::uuid)
-  ORDER BY id`);
+  SELECT j.id, j.event_id, j.replay_request_id, j.integration_id, (j.status = 'pending' AND j.attempt_count = 0)
+    FROM unnest($5::uuid[], $6::uuid[]) AS d(event_id, replay_request_id)
+    JOIN delivery_jobs j
+      ON j.event_id = d.event_id
+     AND COALESCE(j.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(d.replay_request_id, '${NIL_UUID}'::uuid)`);
 
 // A consumer that died mid-delivery leaves 'delivering' behind: only RabbitMQ's redelivery of that
-// same message may take it over, never a second published copy running concurrently. The event and
-// the delivery target come back with the claim.
-const CLAIM = prepared('dispatcher_claim_job', `
-  WITH claimed AS (
-    UPDATE delivery_jobs
-       SET status = 'delivering', attempt_count = $4::integer, updated_at = now()
-     WHERE id = $1::uuid
-       AND event_id = $2::uuid
-       AND integration_id = $3::uuid
-       AND status NOT IN ('succeeded', 'failed', 'dead', 'parked')
-       AND ((attempt_count = $4::integer - 1 AND status <> 'delivering')
-            OR ($5::boolean AND attempt_count = $4::integer AND status = 'delivering'))
-     RETURNING *
+// same message may take it over, never a second published copy running concurrently. One statement
+// claims the jobs of many messages; the event and the delivery target come back with each claim.
+// When two messages of one job meet in a batch, the UPDATE takes at most one of them (the caller
+// decides which one owns the claim, see claimMany).
+const CLAIM_JOBS = prepared('dispatcher_claim_jobs', `
+  WITH wanted AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::boolean[])
+      AS m(job_id, event_id, integration_id, attempt, redelivered)
+  ),
+  claimed AS (
+    UPDATE delivery_jobs j
+       SET status = 'delivering', attempt_count = m.attempt, updated_at = now()
+      FROM wanted m
+     WHERE j.id = m.job_id
+       AND j.event_id = m.event_id
+       AND j.integration_id = m.integration_id
+       AND j.status NOT IN ('succeeded', 'failed', 'dead', 'parked')
+       AND ((j.attempt_count = m.attempt - 1 AND j.status <> 'delivering')
+            OR (m.redelivered AND j.attempt_count = m.attempt AND j.status = 'delivering'))
+     RETURNING j.*
   )
   SELECT c.*, ${JOINED_EVENT_COLUMNS}, ${DELIVERY_TARGET_COLUMNS}
     FROM claimed c
     LEFT JOIN events e ON e.id = c.event_id
     LEFT JOIN integrations i ON i.id = c.integration_id`);
 
-// The job's new state, the attempt (only when the job was still ours) and a success's reset of the
-// integration's streak, in one statement. Data-modifying CTEs always run to completion.
-const RECORD_ATTEMPT = prepared('dispatcher_record_attempt', `
-  WITH updated AS (
-    UPDATE delivery_jobs
-       SET status = $4::text, last_error = $5::text, last_status_code = $6::integer, next_attempt_at = $7::timestamptz,
+// Many jobs' new states, their attempts (only for the jobs still ours) and the successes' resets of
+// their integrations' streaks, in one statement. Data-modifying CTEs always run to completion.
+const RECORD_ATTEMPTS = prepared('dispatcher_record_attempts', `
+  WITH m AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::integer[], $7::timestamptz[],
+                         $8::integer[], $9::text[], $10::integer[], $11::integer[], $12::text[], $13::jsonb[], $14::jsonb[],
+                         $15::text[], $16::text[], $17::text[])
+      AS m(job_id, event_id, integration_id, job_status, last_error, last_status_code, next_attempt_at,
+           attempt_number, attempt_status, status_code, latency_ms, request_url, request_headers, response_headers,
+           response_body, error_code, error_message)
+  ),
+  updated AS (
+    UPDATE delivery_jobs j
+       SET status = m.job_status, last_error = m.last_error, last_status_code = m.last_status_code,
+           next_attempt_at = m.next_attempt_at,
            -- now() of this transaction, like a disabled integration's updated_at: disabledByJob relies on it.
-           completed_at = CASE WHEN $4::text = 'retrying' THEN NULL ELSE now() END,
+           completed_at = CASE WHEN m.job_status = 'retrying' THEN NULL ELSE now() END,
            updated_at = now()
-     WHERE id = $1::uuid AND status = 'delivering' AND attempt_count = $8::integer
-     RETURNING id
+      FROM m
+     WHERE j.id = m.job_id AND j.status = 'delivering' AND j.attempt_count = m.attempt_number
+     RETURNING j.id
   ),
   attempt AS (
     INSERT INTO delivery_attempts (job_id, event_id, integration_id, attempt_number, status, status_code, latency_ms,
                                    request_url, request_headers, response_headers, response_body, error_code, error_message)
-    SELECT id, $2::uuid, $3::uuid, $8::integer, $9::text, $10::integer, $11::integer, $12::text, $13::jsonb, $14::jsonb,
-           $15::text, $16::text, $17::text
-      FROM updated
+    SELECT m.job_id, m.event_id, m.integration_id, m.attempt_number, m.attempt_status, m.status_code, m.latency_ms,
+           m.request_url, m.request_headers, m.response_headers, m.response_body, m.error_code, m.error_message
+      FROM m JOIN updated u ON u.id = m.job_id
   ),
   streak_reset AS (
     UPDATE integrations SET consecutive_failures = 0
-     WHERE id = $3::uuid AND consecutive_failures <> 0 AND $4::text = 'succeeded' AND EXISTS (SELECT 1 FROM updated)
+     WHERE consecutive_failures <> 0
+       AND id IN (SELECT m.integration_id FROM m JOIN updated u ON u.id = m.job_id WHERE m.job_status = 'succeeded')
   )
-  SELECT EXISTS (SELECT 1 FROM updated) AS recorded`);
+  SELECT id AS job_id FROM updated`);
 
 const EXTEND_STREAK = prepared('dispatcher_extend_streak', `
   UPDATE integrations SET consecutive_failures = consecutive_failures + 1 WHERE id = $1::uuid
@@ -126,26 +150,60 @@ const PARK = prepared('dispatcher_park_job', `
    WHERE id = $1::uuid AND status = 'delivering'
   RETURNING event_id`);
 
-export class JobRepository implements JobStore {
+/** One attempt to record, with what its job becomes; see JobStore.recordAttempt. */
+export interface AttemptEntry {
+  attempt: AttemptRecord;
+  completion: JobCompletion;
+  disableReasonFor: (consecutiveFailedJobs: number) => string | null;
+}
+
+export class JobRepository {
   private readonly sql: PreparedQueries;
 
   constructor(private readonly db: Knex) {
     this.sql = new PreparedQueries(db);
   }
 
-  async createForDispatch(dispatch: Dispatch, integrationIds: readonly string[], maxAttempts: number): Promise<DispatchJob[]> {
-    // Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING
-    // and the ones an earlier run created from the SELECT. The unique index delivery_jobs_dispatch_key
-    // allows one job per (event, integration, dispatch).
-    const rows = await this.sql.query<{ id: string; integration_id: string; unpublished: boolean }>(
-      CREATE_FOR_DISPATCH, [dispatch.eventId, dispatch.replayRequestId, maxAttempts, integrationIds]);
-    return rows.map((row) => ({ id: row.id, integrationId: row.integration_id, unpublished: row.unpublished }));
+  /**
+   * Creates each dispatch's job for each of its integrations that has none yet (idempotent), and
+   * returns every job of the dispatches, those created by an earlier run included.
+   */
+  async createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]> {
+    const wanted = dispatches.flatMap(({ dispatch, integrationIds }) =>
+      integrationIds.map((integrationId) => ({ ...dispatch, integrationId })));
+    const rows = await this.sql.query<{
+      id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean;
+    }>(CREATE_FOR_DISPATCHES, [
+      maxAttempts,
+      wanted.map((pair) => pair.eventId),
+      wanted.map((pair) => pair.replayRequestId),
+      wanted.map((pair) => pair.integrationId),
+      dispatches.map(({ dispatch }) => dispatch.eventId),
+      dispatches.map(({ dispatch }) => dispatch.replayRequestId),
+    ]);
+    return rows.map((row) => ({
+      id: row.id, eventId: row.event_id, replayRequestId: row.replay_request_id, integrationId: row.integration_id,
+      unpublished: row.unpublished,
+    }));
   }
 
-  async claim(message: JobMessage, redelivered: boolean): Promise<ClaimedJob | undefined> {
-    const [row] = await this.sql.query<JobRow & JoinedEventRow & DeliveryTargetRow>(
-      CLAIM, [message.jobId, message.eventId, message.integrationId, message.attempt, redelivered]);
-    return row ? { job: toJob(row), event: toJoinedEvent(row), target: toDeliveryTarget(row) } : undefined;
+  /** The claims of many messages, in their order (see JobStore.claim). */
+  async claimMany(claims: ReadonlyArray<{ message: JobMessage; redelivered: boolean }>): Promise<Array<ClaimedJob | undefined>> {
+    const rows = await this.sql.query<JobRow & JoinedEventRow & DeliveryTargetRow>(CLAIM_JOBS, [
+      claims.map(({ message }) => message.jobId),
+      claims.map(({ message }) => message.eventId),
+      claims.map(({ message }) => message.integrationId),
+      claims.map(({ message }) => message.attempt),
+      claims.map(({ redelivered }) => redelivered),
+    ]);
+    const byJob = new Map(rows.map((row) => [row.id, row]));
+    // A job claimed once is handed to one message only: the first of the batch that asked for its attempt.
+    return claims.map(({ message }) => {
+      const row = byJob.get(message.jobId);
+      if (!row || row.attempt_count !== message.attempt) return undefined;
+      byJob.delete(message.jobId);
+      return { job: toJob(row), event: toJoinedEvent(row), target: toDeliveryTarget(row) };
+    });
   }
 
   async findById(jobId: string): Promise<JobRecord | undefined> {
@@ -166,50 +224,73 @@ export class JobRepository implements JobStore {
   async park(jobId: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const [parked] = await tx.query<Pick<JobRow, 'event_id'>>(PARK, [jobId]);
-      if (parked) await tx.query(REFRESH_EVENT_STATUS, [parked.event_id]);
+      if (parked) await tx.query(REFRESH_EVENT_STATUSES, [[parked.event_id]]);
     });
   }
 
-  async recordAttempt(
-    attempt: AttemptRecord,
-    completion: JobCompletion,
-    disableReasonFor: (consecutiveFailedJobs: number) => string | null,
-  ): Promise<RecordOutcome> {
-    return this.sql.transaction(async (tx): Promise<RecordOutcome> => {
-      const [result] = await tx.query<{ recorded: boolean }>(RECORD_ATTEMPT, [
-        attempt.jobId,
-        attempt.eventId,
-        attempt.integrationId,
-        completion.status,
-        completion.lastError,
-        completion.lastStatusCode,
-        completion.status === 'retrying' ? completion.nextAttemptAt : null,
-        attempt.attemptNumber,
-        attempt.status,
-        attempt.statusCode,
-        attempt.latencyMs,
-        attempt.requestUrl,
-        JSON.stringify(attempt.requestHeaders),
-        attempt.responseHeaders === null ? null : JSON.stringify(attempt.responseHeaders),
-        attempt.responseBody,
-        attempt.errorCode,
-        attempt.errorMessage,
+  /**
+   * Records many attempts in one transaction (see JobStore.recordAttempt), in their order. A job can
+   * be recorded once per batch: a second entry of the same job finds it no longer ours.
+   */
+  async recordMany(entries: readonly AttemptEntry[]): Promise<RecordOutcome[]> {
+    const first = new Map<string, AttemptEntry>();
+    for (const entry of entries) if (!first.has(entry.attempt.jobId)) first.set(entry.attempt.jobId, entry);
+    const unique = [...first.values()];
+    const column = <T>(pick: (entry: AttemptEntry) => T): T[] => unique.map(pick);
+
+    return this.sql.transaction(async (tx): Promise<RecordOutcome[]> => {
+      const recordedRows = await tx.query<{ job_id: string }>(RECORD_ATTEMPTS, [
+        column(({ attempt }) => attempt.jobId),
+        column(({ attempt }) => attempt.eventId),
+        column(({ attempt }) => attempt.integrationId),
+        column(({ completion }) => completion.status),
+        column(({ completion }) => completion.lastError),
+        column(({ completion }) => completion.lastStatusCode),
+        column(({ completion }) => (completion.status === 'retrying' ? completion.nextAttemptAt : null)),
+        column(({ attempt }) => attempt.attemptNumber),
+        column(({ attempt }) => attempt.status),
+        column(({ attempt }) => attempt.statusCode),
+        column(({ attempt }) => attempt.latencyMs),
+        column(({ attempt }) => attempt.requestUrl),
+        column(({ attempt }) => JSON.stringify(attempt.requestHeaders)),
+        column(({ attempt }) => (attempt.responseHeaders === null ? null : JSON.stringify(attempt.responseHeaders))),
+        column(({ attempt }) => attempt.responseBody),
+        column(({ attempt }) => attempt.errorCode),
+        column(({ attempt }) => attempt.errorMessage),
       ]);
-      if (result?.recorded !== true) return { recorded: false };
+      const recorded = new Set(recordedRows.map((row) => row.job_id));
 
       // The circuit breaker counts failed JOBS, not attempts: a success resets the streak (above), a
-      // dead job extends it, and a failed attempt that will be retried leaves it alone.
-      let disabledReason: string | null = null;
-      if (completion.status === 'dead') {
+      // dead job extends it, and a failed attempt that will be retried leaves it alone. Integrations
+      // are locked in id order, so concurrent batches cannot deadlock on them.
+      const disabled = new Map<string, string>();
+      const dead = unique
+        .filter((entry) => entry.completion.status === 'dead' && recorded.has(entry.attempt.jobId))
+        .sort((a, b) => compare(a.attempt.integrationId, b.attempt.integrationId));
+      for (const { attempt, disableReasonFor } of dead) {
         const [integration] = await tx.query<{ consecutive_failures: number; state: IntegrationState }>(EXTEND_STREAK, [attempt.integrationId]);
         const reason = integration ? disableReasonFor(integration.consecutive_failures) : null;
         if (integration && reason !== null && integration.state !== 'disabled') {
           await tx.query(DISABLE_INTEGRATION, [attempt.integrationId, reason]);
-          disabledReason = reason;
+          disabled.set(attempt.jobId, reason);
         }
       }
-      await tx.query(REFRESH_EVENT_STATUS, [attempt.eventId]);
-      return { recorded: true, disabledReason };
+      const eventIds = unique.filter((entry) => recorded.has(entry.attempt.jobId)).map((entry) => entry.attempt.eventId);
+      if (eventIds.length > 0) await tx.query(REFRESH_EVENT_STATUSES, [sortedUnique(eventIds)]);
+
+      const outcomes = new Map<string, RecordOutcome>();
+      return entries.map((entry) => {
+        const jobId = entry.attempt.jobId;
+        // Only the first entry of a job can have been recorded.
+        if (outcomes.has(jobId) || !recorded.has(jobId)) return { recorded: false };
+        const outcome: RecordOutcome = { recorded: true, disabledReason: disabled.get(jobId) ?? null };
+        outcomes.set(jobId, outcome);
+        return outcome;
+      });
     });
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,14 +4,23 @@
 // after a crash finishes what the first run began and creates nothing twice.
 // A replay scoped to one integration (a job or dead-letter replay) gives a job to that integration
 // only, whatever its state and subscriptions now: the operator asked for it; a paused one parks it.
-import { auditFact, type EventMessage } from '@hookway/contracts';
+// Messages that arrive together are fanned out together: one read of their events, one of their
+// subscribers, one statement creating all their jobs and one refreshing their statuses.
+import { auditFact, type EventMessage, type EventStatus } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
-import type { Dispatch, DispatchPublisher, EventStore, IntegrationStore, JobStore, ReplayRequestStore } from './ports.js';
+import type {
+  Dispatch, DispatchJob, DispatchPublisher, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
+} from './ports.js';
 
 export type FanOutResult =
   | { outcome: 'dispatched'; jobCount: number; published: number }
   | { outcome: 'rejected'; reason: string };
+
+export interface FanOutRequest {
+  message: EventMessage;
+  context: { correlationId: string; logger: Logger };
+}
 
 export interface FanOutDeps {
   events: EventStore;
@@ -23,52 +32,123 @@ export interface FanOutDeps {
   maxAttempts: number;
 }
 
+/** A message that names an event (and replay) that exist, with the integrations that get a job. */
+interface Plan {
+  request: FanOutRequest;
+  dispatch: Dispatch;
+  scopedTo: string | null;
+  subscribers: SubscribedIntegration[];
+}
+
+type Planned = Plan | { rejected: string };
+
+function dispatchKey(dispatch: Dispatch): string {
+  return `${dispatch.eventId}/${dispatch.replayRequestId ?? ''}`;
+}
+
 export class FanOut {
   constructor(private readonly deps: FanOutDeps) {}
 
-  async dispatch(message: EventMessage, context: { correlationId: string; logger: Logger }): Promise<FanOutResult> {
-    const { events, integrations, jobs, replays, publisher, maxAttempts } = this.deps;
-    const event = await events.findById(message.eventId);
-    if (!event) return { outcome: 'rejected', reason: `event ${message.eventId} does not exist` };
+  async dispatch(message: EventMessage, context: FanOutRequest['context']): Promise<FanOutResult> {
+    const [result] = await this.dispatchMany([{ message, context }]);
+    return result!;
+  }
 
-    let replayRequestId: string | null = null;
-    let scopedTo: string | null = null;
-    if (message.kind === 'replay') {
-      if (!message.replayRequestId) return { outcome: 'rejected', reason: 'replay message without replayRequestId' };
-      const replay = await replays.findById(message.replayRequestId);
-      if (!replay || replay.eventId !== event.id) {
-        return { outcome: 'rejected', reason: `replay request ${message.replayRequestId} does not exist for event ${event.id}` };
-      }
-      replayRequestId = replay.id;
-      scopedTo = replay.integrationId;
+  /** One result per request, in their order. A message delivered twice in one batch counts once. */
+  async dispatchMany(requests: readonly FanOutRequest[]): Promise<FanOutResult[]> {
+    const planned = await this.plan(requests);
+    const plans = new Map<string, Plan>();
+    for (const plan of planned) {
+      if ('dispatch' in plan && !plans.has(dispatchKey(plan.dispatch))) plans.set(dispatchKey(plan.dispatch), plan);
     }
+    const results = plans.size > 0 ? await this.fanOut(plans) : new Map<string, FanOutResult>();
+    return planned.map((plan) => ('dispatch' in plan ? results.get(dispatchKey(plan.dispatch))! : { outcome: 'rejected', reason: plan.rejected }));
+  }
 
-    const dispatch: Dispatch = { eventId: event.id, replayRequestId };
-    const subscribers = scopedTo !== null
-      ? [await integrations.findById(scopedTo)].filter((integration) => integration !== undefined)
-      : (await integrations.findActiveByProvider(event.provider)).filter((integration) => subscribesTo(integration.eventTypes, event.type));
-    const dispatched = await jobs.createForDispatch(dispatch, subscribers.map((integration) => integration.id), maxAttempts);
-    const unpublished = dispatched.filter((job) => job.unpublished);
-    await Promise.all(unpublished.map((job) =>
-      publisher.publishJob({ jobId: job.id, eventId: event.id, integrationId: job.integrationId, attempt: 1 }, context.correlationId)));
-    const status = await events.refreshStatus(event.id);
+  /** Creates the jobs of the dispatches, publishes the ones not yet published, refreshes their events' statuses. */
+  private async fanOut(plans: ReadonlyMap<string, Plan>): Promise<Map<string, FanOutResult>> {
+    const { events, jobs, publisher, maxAttempts } = this.deps;
+    const created = await jobs.createForDispatches(
+      [...plans.values()].map(({ dispatch, subscribers }) => ({ dispatch, integrationIds: subscribers.map((integration) => integration.id) })),
+      maxAttempts,
+    );
+    const jobsOf = new Map<string, DispatchJob[]>();
+    for (const job of created) jobsOf.set(dispatchKey(job), [...(jobsOf.get(dispatchKey(job)) ?? []), job]);
+    await Promise.all(created.filter((job) => job.unpublished).map((job) => publisher.publishJob(
+      { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: 1 },
+      plans.get(dispatchKey(job))!.request.context.correlationId,
+    )));
+    const statuses = await events.refreshStatuses([...plans.values()].map((plan) => plan.dispatch.eventId));
+
+    const results = new Map<string, FanOutResult>();
+    for (const [key, plan] of plans) results.set(key, await this.settle(plan, jobsOf.get(key) ?? [], statuses.get(plan.dispatch.eventId)));
+    return results;
+  }
+
+  private async plan(requests: readonly FanOutRequest[]): Promise<Planned[]> {
+    const { events, integrations } = this.deps;
+    const originals = requests.filter((request) => request.message.kind === 'event').map((request) => request.message.eventId);
+    const found = originals.length > 0 ? await events.findSummaries(originals) : [];
+    const byId = new Map(found.map((event) => [event.id, event]));
+    const subscribersOf = found.length > 0
+      ? await integrations.findActiveByProviders(found.map((event) => event.provider))
+      : new Map<string, SubscribedIntegration[]>();
+
+    const planned: Planned[] = [];
+    for (const request of requests) {
+      const { message } = request;
+      if (message.kind === 'replay') {
+        planned.push(await this.planReplay(request));
+        continue;
+      }
+      const event = byId.get(message.eventId);
+      planned.push(event
+        ? { request, dispatch: { eventId: event.id, replayRequestId: null }, scopedTo: null, subscribers: subscribersTo(event, subscribersOf) }
+        : { rejected: `event ${message.eventId} does not exist` });
+    }
+    return planned;
+  }
+
+  private async planReplay(request: FanOutRequest): Promise<Planned> {
+    const { events, integrations, replays } = this.deps;
+    const { message } = request;
+    if (!message.replayRequestId) return { rejected: 'replay message without replayRequestId' };
+    const [event] = await events.findSummaries([message.eventId]);
+    if (!event) return { rejected: `event ${message.eventId} does not exist` };
+    const replay = await replays.findById(message.replayRequestId);
+    if (!replay || replay.eventId !== event.id) {
+      return { rejected: `replay request ${message.replayRequestId} does not exist for event ${event.id}` };
+    }
+    const subscribers = replay.integrationId !== null
+      ? [await integrations.findById(replay.integrationId)].filter((integration) => integration !== undefined)
+      : subscribersTo(event, await integrations.findActiveByProviders([event.provider]));
+    return { request, dispatch: { eventId: event.id, replayRequestId: replay.id }, scopedTo: replay.integrationId, subscribers };
+  }
+
+  /** A replay's bookkeeping and audit fact, and the log line of the dispatch. */
+  private async settle(plan: Plan, dispatched: readonly DispatchJob[], status: EventStatus | undefined): Promise<FanOutResult> {
+    const { dispatch, request, scopedTo, subscribers } = plan;
     const jobCount = dispatched.length;
-
-    if (replayRequestId !== null) {
-      await replays.markDispatched(replayRequestId, jobCount);
-      await publisher.publishAudit(auditFact({
-        factId: `replay.dispatched:${replayRequestId}`,
+    const published = dispatched.filter((job) => job.unpublished).length;
+    if (dispatch.replayRequestId !== null) {
+      await this.deps.replays.markDispatched(dispatch.replayRequestId, jobCount);
+      await this.deps.publisher.publishAudit(auditFact({
+        factId: `replay.dispatched:${dispatch.replayRequestId}`,
         entityType: 'replay',
-        entityId: replayRequestId,
+        entityId: dispatch.replayRequestId,
         action: 'dispatched',
         actor: 'dispatcher',
-        correlationId: context.correlationId,
-        details: { eventId: event.id, jobCount },
+        correlationId: request.context.correlationId,
+        details: { eventId: dispatch.eventId, jobCount },
       }));
     }
-    context.logger.info('event fanned out', {
-      eventId: event.id, replayRequestId, scopedTo, matched: subscribers.length, jobCount, published: unpublished.length, status,
+    request.context.logger.info('event fanned out', {
+      eventId: dispatch.eventId, replayRequestId: dispatch.replayRequestId, scopedTo, matched: subscribers.length, jobCount, published, status,
     });
-    return { outcome: 'dispatched', jobCount, published: unpublished.length };
+    return { outcome: 'dispatched', jobCount, published };
   }
+}
+
+function subscribersTo(event: EventSummary, subscribersOf: ReadonlyMap<string, SubscribedIntegration[]>): SubscribedIntegration[] {
+  return (subscribersOf.get(event.provider) ?? []).filter((integration) => subscribesTo(integration.eventTypes, event.type));
 }

@@ -3,10 +3,18 @@
 import type { AuditFact, DeadMessage, EventStatus, IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
 import type { OutboundEvent } from '@hookway/outbound';
 
+/** What a fan-out reads of an event. */
+export interface EventSummary {
+  id: string;
+  provider: string;
+  type: string;
+}
+
 export interface EventStore {
-  findById(eventId: string): Promise<OutboundEvent | undefined>;
-  /** Recomputes the event's status from its jobs and stores it. */
-  refreshStatus(eventId: string): Promise<EventStatus | undefined>;
+  /** The events that exist among `eventIds`, in no particular order. */
+  findSummaries(eventIds: readonly string[]): Promise<EventSummary[]>;
+  /** Recomputes each event's status from its jobs and stores it; events that do not exist are left out. */
+  refreshStatuses(eventIds: readonly string[]): Promise<Map<string, EventStatus>>;
 }
 
 export interface ReplayRequestRecord {
@@ -38,7 +46,8 @@ export interface DeliveryTarget {
 }
 
 export interface IntegrationStore {
-  findActiveByProvider(provider: string): Promise<SubscribedIntegration[]>;
+  /** The active integrations of each provider (a provider with none is absent). */
+  findActiveByProviders(providers: readonly string[]): Promise<Map<string, SubscribedIntegration[]>>;
   /** Any integration, whatever its state (a replay aimed at a paused one parks). */
   findById(integrationId: string): Promise<SubscribedIntegration | undefined>;
   /**
@@ -69,8 +78,14 @@ export interface JobRecord {
   completedAt: Date | null;
 }
 
+/** A dispatch and the integrations that get a job of it. */
+export interface DispatchRequest {
+  dispatch: Dispatch;
+  integrationIds: readonly string[];
+}
+
 /** A job of one dispatch; `unpublished` while its first delivery message may not have gone out yet. */
-export interface DispatchJob {
+export interface DispatchJob extends Dispatch {
   id: string;
   integrationId: string;
   unpublished: boolean;
@@ -131,10 +146,10 @@ export type RecordOutcome =
 
 export interface JobStore {
   /**
-   * Creates the dispatch's job for each integration that has none yet (idempotent), and returns every
-   * job of the dispatch, those created by an earlier run included.
+   * Creates each dispatch's job for each of its integrations that has none yet (idempotent), and
+   * returns every job of the dispatches, those created by an earlier run included.
    */
-  createForDispatch(dispatch: Dispatch, integrationIds: readonly string[], maxAttempts: number): Promise<DispatchJob[]>;
+  createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]>;
   /**
    * Takes the job for this attempt, with its event and delivery target, or undefined when it is done,
    * superseded or owned by another consumer.

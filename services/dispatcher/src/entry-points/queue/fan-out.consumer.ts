@@ -2,10 +2,11 @@
 import type { ConsumeHandler } from '@hookway/broker';
 import { isEventMessage, parseMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
-import type { FanOut } from '../../domain/fan-out.js';
+import type { FanOutRequest, FanOutResult } from '../../domain/fan-out.js';
 import { correlationIdOf } from './message-context.js';
 
-export function fanOutConsumer(fanOut: FanOut, logger: Logger): ConsumeHandler {
+/** `fanOut` may gather the messages that arrive together into one fan-out (see FanOut.dispatchMany). */
+export function fanOutConsumer(fanOut: (request: FanOutRequest) => Promise<FanOutResult>, logger: Logger): ConsumeHandler {
   return async (message) => {
     const parsed = parseMessage(message.content, isEventMessage);
     if (!parsed.ok) {
@@ -14,7 +15,7 @@ export function fanOutConsumer(fanOut: FanOut, logger: Logger): ConsumeHandler {
     }
     const correlationId = correlationIdOf(message, parsed.value.eventId);
     const log = logger.child({ correlationId, eventId: parsed.value.eventId, kind: parsed.value.kind });
-    const result = await fanOut.dispatch(parsed.value, { correlationId, logger: log });
+    const result = await fanOut({ message: parsed.value, context: { correlationId, logger: log } });
     if (result.outcome === 'rejected') {
       log.warn('event message dead-lettered', { reason: result.reason });
       return { action: 'dead', reason: result.reason };
