@@ -18,6 +18,7 @@ import { RetryPolicy } from './domain/retry-policy.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
 import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
+import { cachedOpener } from './outbound/opened-secrets.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 import { Batcher } from '@hookway/db';
 
@@ -79,7 +80,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),
     retryPolicy,
     circuitBreakerThreshold: config.circuitBreakerThreshold,
-    openSecret: (sealed) => secretBox.open(sealed),
+    openSecret: cachedOpener((sealed) => secretBox.open(sealed)),
     onAttempt: (attempt, jobStatus) => {
       attempts.inc({ outcome: attempt.status, job_status: jobStatus });
       latency.observe({ outcome: attempt.status }, attempt.latencyMs / 1000);
