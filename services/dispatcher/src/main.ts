@@ -20,7 +20,7 @@ import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { cachedOpener } from './outbound/opened-secrets.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
-import { Batcher } from '@hookway/db';
+import { Batcher, isDeadlock } from '@hookway/db';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
@@ -92,7 +92,9 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       batchSize.observe({ work: 'fan_out' }, requests.length);
       return fanOut.dispatchMany(requests);
     },
-    { maxSize: maxBatchSize, maxInFlight: 2 },
+    // A batch PostgreSQL aborted to break a deadlock (its status refresh locks several events) is
+    // fanned out again message by message; fan-out is idempotent.
+    { maxSize: maxBatchSize, maxInFlight: 2, retryAlone: isDeadlock },
   );
 
   const { queues } = broker.topology;
