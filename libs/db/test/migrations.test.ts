@@ -18,6 +18,14 @@ describe('migrations', () => {
     expect(await migrateLatest(database.db)).toEqual([]);
   });
 
+  it('leave delivery_jobs with only the indexes its writes must pay for (004)', async () => {
+    const { rows } = await database.db.raw<{ rows: Array<{ indexname: string }> }>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'delivery_jobs' ORDER BY indexname`);
+    expect(rows.map((row) => row.indexname)).toEqual([
+      'delivery_jobs_dead_idx', 'delivery_jobs_dispatch_key', 'delivery_jobs_integration_id_status_index', 'delivery_jobs_pkey',
+    ]);
+  });
+
   it('roll all the way back and forward again', async () => {
     const { migrationSource } = await import('../src/migrations/index.js');
     await database.db.migrate.rollback({ migrationSource }, true);

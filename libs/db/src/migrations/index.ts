@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import * as initial from './20261122_001_initial.js';
 import * as operations from './20261122_002_operations.js';
 import * as eventStatus from './20261122_003_event_status.js';
+import * as jobIndexes from './20261122_004_job_indexes.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_001_initial', initial],
   ['20261122_002_operations', operations],
   ['20261122_003_event_status', eventStatus],
+  ['20261122_004_job_indexes', jobIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
