@@ -46,6 +46,23 @@ describe('buildWebhookRequest', () => {
     });
   });
 
+  it('for a known secret and timestamp, sends exactly this body and these headers, in this order', () => {
+    const request = buildWebhookRequest({
+      event, secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], customHeaders: { 'X-Tenant': 't-1' }, timestampSeconds: 1_674_087_231,
+    });
+    expect(request.body).toBe(
+      '{"id":"e7b1c1b4-8f0e-4d0a-9b7a-2f1d5d0f4c11","type":"order.created","provider":"acme","occurredAt":"2026-11-22T10:00:00.000Z","subject":null,"data":{"total":1}}',
+    );
+    expect(Object.entries(request.headers)).toEqual([
+      ['x-tenant', 't-1'],
+      ['content-type', 'application/json'],
+      ['user-agent', 'Hookway/0.1'],
+      ['webhook-id', 'e7b1c1b4-8f0e-4d0a-9b7a-2f1d5d0f4c11'],
+      ['webhook-timestamp', '1674087231'],
+      ['webhook-signature', 'v1,6+EMjBGuFFDIfKY8LU4MNF2Zl2FY9vKIXZXrf59TVw8='],
+    ]);
+  });
+
   it('names webhook-* and transport headers reserved', () => {
     expect(['webhook-anything', 'Host', 'connection', 'user-agent'].every(isReservedHeader)).toBe(true);
     expect(isReservedHeader('authorization')).toBe(false);
