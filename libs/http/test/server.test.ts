@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
-import { silentLogger } from '@hookway/testing';
+import { captureLogger, silentLogger } from '@hookway/testing';
 import { createHttpApp, errorHandler, listen, notFoundHandler, sendData, type RunningServer } from '../src/index.js';
 
 function raw(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -61,6 +61,78 @@ describe('listen: close()', () => {
       expect(closed).toBe(true);
     } finally {
       agent.destroy();
+    }
+  });
+});
+
+describe('listen: request and response objects', () => {
+  it('creates them with the app\'s prototypes, so express never has to re-parent them, and express still works on them', async () => {
+    const app = createHttpApp({ logger: silentLogger() });
+    const seen: { bornAsApp: boolean; stillAfterExpress: boolean; app: boolean }[] = [];
+    app.get('/ok', (req, res) => {
+      seen.push({
+        bornAsApp: bornWith.get(req) === app.request && bornWith.get(res) === app.response,
+        stillAfterExpress: Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+        app: req.app === app && res.app === app,
+      });
+      sendData(res, 200, { ok: true });
+    });
+    const bornWith = new WeakMap<object, unknown>();
+    const server = await listen(app, 0, '127.0.0.1');
+    // Runs before express sees the request: the prototypes node gave the objects.
+    server.server.prependListener('request', (req, res) => {
+      bornWith.set(req, Object.getPrototypeOf(req));
+      bornWith.set(res, Object.getPrototypeOf(res));
+    });
+    try {
+      const response = await raw(server.port, {});
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({ success: true, data: { ok: true }, meta: {} });
+      expect(seen).toEqual([{ bornAsApp: true, stillAfterExpress: true, app: true }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('request logging', () => {
+  const serve = async (level: string): Promise<{ lines: () => Record<string, unknown>[]; server: RunningServer }> => {
+    const { logger, lines } = captureLogger('http', level);
+    const app = createHttpApp({ logger });
+    app.get('/ok', (_req, res) => sendData(res, 200, { ok: true }));
+    app.get('/boom', () => {
+      throw new Error('kaboom');
+    });
+    app.use(notFoundHandler());
+    app.use(errorHandler());
+    const server = await listen(app, 0, '127.0.0.1');
+    return { lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), server };
+  };
+
+  it('when debug is on, writes one line per request with its request id, status and path', async () => {
+    const { lines, server } = await serve('debug');
+    try {
+      await raw(server.port, { 'x-request-id': 'req-log-1' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lines()).toEqual([expect.objectContaining({ message: 'request', requestId: 'req-log-1', path: '/ok', status: 200, level: 'debug' })]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when a request fails at info level, logs only the error, with the request id', async () => {
+    const { lines, server } = await serve('info');
+    try {
+      const response = await new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: server.port, path: '/boom', agent: false, headers: { 'x-request-id': 'req-log-2' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end();
+      });
+      expect(response).toBe(500);
+      expect(lines()).toEqual([expect.objectContaining({ message: 'unhandled error', requestId: 'req-log-2', level: 'error', error: 'kaboom' })]);
+    } finally {
+      await server.close();
     }
   });
 });

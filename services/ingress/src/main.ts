@@ -13,7 +13,7 @@ import { publishEventMessages } from './domain/event-publisher.js';
 import { createProviderRegistry } from './domain/providers/registry.js';
 import { WebhookIntake } from './domain/webhook-intake.js';
 import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
-import { webhookRoutes } from './entry-points/http/webhook.routes.js';
+import { mountWebhookRoutes } from './entry-points/http/webhook.routes.js';
 
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
@@ -62,9 +62,10 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
 
   const app = createHttpApp({ logger, parseJson: false });
   app.use(httpMetrics(registry));
+  // The webhook route comes first: nearly every request is one, and each router it passes costs CPU.
+  mountWebhookRoutes(app, '/api/v1', intake, config.maxBodyBytes, (provider, outcome) => webhooks.inc({ provider, outcome }));
   app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
   app.use('/api/v1', openApiRoutes(loadOpenApi(new URL('../../../openapi/ingress.yaml', import.meta.url))));
-  app.use('/api/v1', webhookRoutes(intake, config.maxBodyBytes, (provider, outcome) => webhooks.inc({ provider, outcome })));
   if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));
   app.use(notFoundHandler());
   app.use(errorHandler());

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { hmacSha256Hex } from '@hookway/signing';
@@ -48,6 +50,29 @@ describe('POST /api/v1/webhooks/:provider', () => {
     if (token !== null) call.set('x-globex-token', token);
     return call.send(text);
   };
+
+  /**
+   * POSTs an acme webhook with node's own client, writing the body in the given pieces: no Content-Length
+   * (chunked) when there is more than one, and no serialization by a test client.
+   */
+  const postRaw = (headers: Record<string, string>, pieces: (string | Buffer)[]) =>
+    new Promise<{ status: number; eventId: string; code: string | undefined }>((resolve, reject) => {
+      const single = pieces.length === 1 ? pieces[0]! : undefined;
+      const call = httpRequest(`${harness.url}/api/v1/webhooks/acme`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(single === undefined ? {} : { 'content-length': String(Buffer.byteLength(single)) }), ...headers },
+      }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => {
+          const body = JSON.parse(text) as { data?: { eventId: string }; error?: { code: string } };
+          resolve({ status: response.statusCode ?? 0, eventId: body.data?.eventId ?? '', code: body.error?.code });
+        });
+      });
+      call.on('error', reject);
+      for (const piece of pieces.slice(0, -1)) call.write(piece);
+      call.end(pieces.at(-1));
+    });
 
   /** Runs a rejected request and checks that it left the events table untouched. */
   const expectRejected = async (send: () => PromiseLike<request.Response>, status: number, code: string) => {
@@ -107,6 +132,12 @@ describe('POST /api/v1/webhooks/:provider', () => {
       const response = await postAcme(text, hmacSha256Hex(harness.config.acmeWebhookSecret, text));
       expect(response.status).toBe(202);
       expect((await eventRow(dataOf(response).eventId))?.subject).toBeNull();
+    });
+
+    it('when the acme signature is upper-case hex, accepts it', async () => {
+      const text = JSON.stringify(acmeBody());
+      const response = await postAcme(text, acmeSignature(harness.config, text).replace(/[0-9a-f]{64}$/, (hex) => hex.toUpperCase()));
+      expect(response.status).toBe(202);
     });
 
     it('when a globex webhook has the right token, returns 202, uses resource.id as subject and keeps the token out of the snapshot', async () => {
@@ -264,6 +295,30 @@ describe('POST /api/v1/webhooks/:provider', () => {
     it('when the body is over the configured limit, returns 413 PAYLOAD_TOO_LARGE and stores nothing', async () => {
       const text = JSON.stringify(acmeBody({ data: { blob: 'x'.repeat(harness.config.maxBodyBytes) } }));
       await expectRejected(() => postAcme(text), 413, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('when the body is gzip-compressed, checks the signature over the inflated bytes and stores them', async () => {
+      const text = JSON.stringify(acmeBody());
+      const response = await postRaw({ 'content-encoding': 'gzip', 'x-acme-signature': acmeSignature(harness.config, text) }, [gzipSync(text)]);
+      expect(response.status).toBe(202);
+      expect((await eventRow(response.eventId))?.raw_body).toBe(text);
+    });
+
+    it('when the body arrives in chunks without a Content-Length, reads all of it and accepts it', async () => {
+      const text = JSON.stringify(acmeBody());
+      const half = Math.floor(text.length / 2);
+      const response = await postRaw({ 'x-acme-signature': acmeSignature(harness.config, text) }, [text.slice(0, half), text.slice(half)]);
+      expect(response.status).toBe(202);
+      expect((await eventRow(response.eventId))?.raw_body).toBe(text);
+    });
+
+    it('when a chunked body outgrows the limit, returns 413 PAYLOAD_TOO_LARGE and stores nothing', async () => {
+      const text = JSON.stringify(acmeBody({ data: { blob: 'x'.repeat(harness.config.maxBodyBytes) } }));
+      const before = await countEvents(harness.database);
+      const response = await postRaw({ 'x-acme-signature': acmeSignature(harness.config, text) }, [text.slice(0, 10), text.slice(10)]);
+      expect(response.status).toBe(413);
+      expect(response.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(await countEvents(harness.database)).toBe(before);
     });
 
     it('when the body is just under the limit, accepts it', async () => {

@@ -1,6 +1,8 @@
 // The events table as ingress sees it: the idempotent multi-row insert that makes webhooks durable,
 // the duplicate lookup, and the outbox bookkeeping (published_at) for the request path and the relay.
-import type { Knex } from '@hookway/db';
+// The two statements every accepted webhook runs are prepared statements (no query builder, parsed once
+// per connection); the rest goes through knex.
+import { PreparedQueries, prepared, type Knex, type PreparedStatement } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
 import type { OutboxEvent } from '../domain/event-publisher.js';
 import type { ExistingEvent, NewEvent } from '../domain/webhook-intake.js';
@@ -20,10 +22,26 @@ function toOutboxEvent(row: OutboxRow): OutboxEvent {
 const EVENT_COLUMNS = [
   'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'raw_headers', 'raw_body', 'correlation_id',
 ] as const;
-const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
-function eventBindings(event: NewEvent): Knex.Value[] {
-  return [
+/**
+ * Inserts each event unless its (provider, external_id) exists, even as a row inserted earlier by the
+ * same statement; the ids of the new rows come back. One prepared statement per batch size.
+ */
+function insertStatement(rows: number): PreparedStatement {
+  const values = Array.from({ length: rows }, (_, row) =>
+    `(${EVENT_COLUMNS.map((_column, column) => `$${row * EVENT_COLUMNS.length + column + 1}`).join(', ')})`);
+  return prepared(`ingress_insert_events_${rows}`, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${values.join(', ')}
+       ON CONFLICT (provider, external_id) DO NOTHING RETURNING id`);
+}
+
+const MARK_PUBLISHED = prepared(
+  'ingress_mark_published',
+  'UPDATE events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL',
+);
+
+/** Appends one event's values in EVENT_COLUMNS order. */
+function pushEventValues(values: unknown[], event: NewEvent): void {
+  values.push(
     event.id,
     event.provider,
     event.externalId,
@@ -36,7 +54,7 @@ function eventBindings(event: NewEvent): Knex.Value[] {
     JSON.stringify(event.rawHeaders),
     event.rawBody,
     event.correlationId,
-  ];
+  );
 }
 
 // Rows go in one consistent key order, so two batches that share keys wait on each other in the same
@@ -48,7 +66,12 @@ function byKey(a: NewEvent, b: NewEvent): number {
 }
 
 export class EventRepository {
-  constructor(private readonly db: Knex) {}
+  private readonly sql: PreparedQueries;
+  private readonly insertStatements = new Map<number, PreparedStatement>();
+
+  constructor(private readonly db: Knex) {
+    this.sql = new PreparedQueries(db);
+  }
 
   /**
    * One statement for the whole batch: inserts each event unless its (provider, external_id) exists,
@@ -57,13 +80,10 @@ export class EventRepository {
    */
   async insertAllIfNew(events: readonly NewEvent[]): Promise<boolean[]> {
     if (events.length === 0) return [];
-    const rows = [...events].sort(byKey);
-    const result = await this.db.raw<{ rows: { id: string }[] }>(
-      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.map(() => EVENT_ROW).join(', ')}
-       ON CONFLICT (provider, external_id) DO NOTHING RETURNING id`,
-      rows.flatMap(eventBindings),
-    );
-    const inserted = new Set(result.rows.map((row) => row.id));
+    const values: unknown[] = [];
+    for (const event of [...events].sort(byKey)) pushEventValues(values, event);
+    const rows = await this.sql.query<{ id: string }>(this.insertStatementFor(events.length), values);
+    const inserted = new Set(rows.map((row) => row.id));
     return events.map((event) => inserted.has(event.id));
   }
 
@@ -80,9 +100,10 @@ export class EventRepository {
     return row && { id: row.id, status: row.status };
   }
 
-  async markPublished(ids: readonly string[], trx: Knex | Knex.Transaction = this.db): Promise<void> {
+  async markPublished(ids: readonly string[], trx?: Knex.Transaction): Promise<void> {
     if (ids.length === 0) return;
-    await trx.raw('UPDATE events SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL', [[...ids]]);
+    if (trx) await trx.raw('UPDATE events SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL', [[...ids]]);
+    else await this.sql.query(MARK_PUBLISHED, [[...ids]]);
   }
 
   /** Unpublished events received before `olderThan`, oldest first, locked for this relay pass. */
@@ -96,5 +117,14 @@ export class EventRepository {
       .forUpdate()
       .skipLocked()) as OutboxRow[];
     return rows.map(toOutboxEvent);
+  }
+
+  private insertStatementFor(rows: number): PreparedStatement {
+    let statement = this.insertStatements.get(rows);
+    if (!statement) {
+      statement = insertStatement(rows);
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
   }
 }

@@ -4,12 +4,18 @@ import type { RequestHeaders } from './providers/provider.js';
 const ALWAYS_SECRET = ['authorization', 'proxy-authorization', 'cookie', 'x-internal-api-key'];
 export const REDACTED = '[redacted]';
 
-export function snapshotHeaders(headers: RequestHeaders, secretHeaders: readonly string[]): Record<string, string | string[]> {
-  const secret = new Set([...ALWAYS_SECRET, ...secretHeaders].map((name) => name.toLowerCase()));
+/** Every header name whose value is redacted: the usual credentials plus the providers' own, lower-cased. */
+export function secretHeaderNames(providerSecretHeaders: readonly string[]): ReadonlySet<string> {
+  return new Set([...ALWAYS_SECRET, ...providerSecretHeaders].map((name) => name.toLowerCase()));
+}
+
+export function snapshotHeaders(headers: RequestHeaders, secret: ReadonlySet<string>): Record<string, string | string[]> {
   const snapshot: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
-    snapshot[name.toLowerCase()] = secret.has(name.toLowerCase()) ? REDACTED : value;
+    const lower = name.toLowerCase();
+    snapshot[lower] = secret.has(lower) ? REDACTED : value;
   }
   return snapshot;
 }

@@ -28,16 +28,26 @@ export function parseJsonBody(text: string): unknown {
   return value;
 }
 
-/** Nesting depth without recursion, so a hostile body cannot exhaust the stack. */
+/** Nesting depth without recursion, so a hostile body cannot exhaust the stack. Only containers are visited. */
 function depthOf(root: unknown): number {
+  if (root === null || typeof root !== 'object') return 0;
   let deepest = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > MAX_DEPTH) return deepest;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  const containers: object[] = [root];
+  const depths: number[] = [1];
+  while (containers.length > 0) {
+    const container = containers.pop() as Record<string, unknown> | unknown[];
+    const depth = depths.pop() as number;
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > MAX_DEPTH) return deepest;
+    }
+    const children = Array.isArray(container) ? container : Object.values(container);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        containers.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return deepest;
 }

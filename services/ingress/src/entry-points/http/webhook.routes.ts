@@ -1,21 +1,30 @@
 // POST /webhooks/:provider. The provider is resolved before a byte of the body is read, and the body
 // is read raw so the provider can verify the exact bytes before anything trusts them.
-import express, { Router, type RequestHandler } from 'express';
+import express, { type Router, type RequestHandler } from 'express';
 import { AppError, notFound, sendData } from '@hookway/http';
 import type { WebhookIntake } from '../../domain/webhook-intake.js';
 
 /** Counts each webhook's fate by provider: accepted, duplicate, or rejected with its error code. */
 export type WebhookOutcomeCounter = (provider: string, outcome: string) => void;
 
-export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number, count: WebhookOutcomeCounter = () => undefined): Router {
+/**
+ * Registers the route on `app` itself, under `basePath`, rather than on a router of its own: nearly every
+ * request ingress serves is a webhook, and a nested router would cost each one a second dispatch.
+ */
+export function mountWebhookRoutes(
+  app: Router,
+  basePath: string,
+  intake: WebhookIntake,
+  maxBodyBytes: number,
+  count: WebhookOutcomeCounter = () => undefined,
+): void {
   const knownProvider: RequestHandler<{ provider: string }> = (req, _res, next) => {
     if (intake.isKnownProvider(req.params.provider)) next();
     else next(notFound('UNKNOWN_PROVIDER', `no webhook provider named "${req.params.provider}"`));
   };
 
-  const router = Router();
-  router.post(
-    '/webhooks/:provider',
+  app.post(
+    `${basePath}/webhooks/:provider`,
     knownProvider,
     express.raw({ type: () => true, limit: maxBodyBytes }),
     async (req, res) => {
@@ -34,5 +43,4 @@ export function webhookRoutes(intake: WebhookIntake, maxBodyBytes: number, count
       }
     },
   );
-  return router;
 }
