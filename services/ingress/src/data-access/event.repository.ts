@@ -34,10 +34,14 @@ function insertStatement(rows: number): PreparedStatement {
        ON CONFLICT (provider, external_id) DO NOTHING RETURNING id`);
 }
 
-const MARK_PUBLISHED = prepared(
-  'ingress_mark_published',
-  'UPDATE events SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL',
-);
+// The rows are locked in id order, as the dispatcher's status roll-up locks the events of a batch: two
+// statements that each lock several events can then never wait on each other in a cycle (a deadlock).
+const markPublishedSql = (ids: string): string => `
+  UPDATE events e SET published_at = now()
+    FROM (SELECT id FROM events WHERE id = ANY(${ids}) AND published_at IS NULL ORDER BY id FOR UPDATE) locked
+   WHERE e.id = locked.id`;
+
+const MARK_PUBLISHED = prepared('ingress_mark_published', markPublishedSql('$1::uuid[]'));
 
 /** Appends one event's values in EVENT_COLUMNS order. */
 function pushEventValues(values: unknown[], event: NewEvent): void {
@@ -102,7 +106,7 @@ export class EventRepository {
 
   async markPublished(ids: readonly string[], trx?: Knex.Transaction): Promise<void> {
     if (ids.length === 0) return;
-    if (trx) await trx.raw('UPDATE events SET published_at = now() WHERE id = ANY(?) AND published_at IS NULL', [[...ids]]);
+    if (trx) await trx.raw(markPublishedSql('?::uuid[]'), [[...ids]]);
     else await this.sql.query(MARK_PUBLISHED, [[...ids]]);
   }
 
