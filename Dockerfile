@@ -21,6 +21,10 @@ RUN package=$([ "$SERVICE" = migrate ] && echo @hookway/runtime || echo "@hookwa
 FROM node:20.19-bookworm-slim
 ARG SERVICE=ingress
 ENV NODE_ENV=production
+# A young generation of 2 x 4 MB instead of V8's 2 x 16 MB: peak RSS under the bench's load went from
+# 177 to 117 MB (ingress), 138 to 119 MB (dispatcher) and 114 to 93 MB (audit), with no CPU cost the
+# bench could measure. The bench reads this line and runs the services with it.
+ENV NODE_OPTIONS="--max-semi-space-size=4"
 # The services read openapi/*.yaml three levels above dist/main.js, as in the repository.
 WORKDIR /srv/hookway/services/app
 COPY --from=build --chown=root:root /deploy ./

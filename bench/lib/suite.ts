@@ -146,8 +146,8 @@ export async function startSuite(
   });
 
   const logDir = mkdtempSync(join(tmpdir(), 'hookway-bench-'));
-  const baseEnv = { ...process.env };
-  delete baseEnv.NODE_OPTIONS;
+  // The services run with the node flags of the container image, not with the harness's own.
+  const baseEnv = { ...process.env, NODE_OPTIONS: imageNodeOptions() };
   const services: ServiceProcess[] = [];
   const exits = new Map<ServiceName, string>();
   for (const name of SERVICES) {
@@ -240,4 +240,10 @@ export async function startSuite(
 /** Removes the service logs (kept when the run failed, so they can be read). */
 export function removeLogs(suite: Suite): void {
   rmSync(suite.logDir, { recursive: true, force: true });
+}
+
+/** NODE_OPTIONS as the Dockerfile sets it for every service (heap sizing), so the bench measures what is deployed. */
+export function imageNodeOptions(): string {
+  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+  return match?.[1] ?? '';
 }
