@@ -18,7 +18,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationList } from '@hookway/config';
@@ -27,6 +26,7 @@ import { repoRoot, terminate } from './lib/child.js';
 import { abortOnSignalsAndWatchdog, Cleanup } from './lib/cleanup.js';
 import { fullSpeed, type FullSpeedResult } from './lib/load.js';
 import { procStat } from './lib/procfs.js';
+import { freePort } from './lib/suite.js';
 import { summariseProfile, type HotSpot } from './lib/profile.js';
 import { round } from './lib/stats.js';
 import { pollUntil, sleep } from './lib/time.js';
@@ -82,18 +82,6 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   return options;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const secret = (): string => randomBytes(24).toString('hex');

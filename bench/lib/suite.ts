@@ -56,7 +56,7 @@ export interface Suite {
   databaseWork(): Promise<DatabaseWork>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
