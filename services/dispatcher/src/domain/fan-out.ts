@@ -49,11 +49,6 @@ function dispatchKey(dispatch: Dispatch): string {
 export class FanOut {
   constructor(private readonly deps: FanOutDeps) {}
 
-  async dispatch(message: EventMessage, context: FanOutRequest['context']): Promise<FanOutResult> {
-    const [result] = await this.dispatchMany([{ message, context }]);
-    return result!;
-  }
-
   /** One result per request, in their order. A message delivered twice in one batch counts once. */
   async dispatchMany(requests: readonly FanOutRequest[]): Promise<FanOutResult[]> {
     const planned = await this.plan(requests);
