@@ -88,6 +88,11 @@ export function isDeadlock(error: unknown): boolean {
   return hasSqlState(error, '40P01');
 }
 
+/** A batch failed for a reason that its items, tried one at a time, may not share: a deadlock, or one item's refused value. */
+export function isBatchFaultOfOne(error: unknown): boolean {
+  return isDeadlock(error) || isDataException(error);
+}
+
 export async function pingDatabase(db: Knex): Promise<void> {
   await db.raw('select 1');
 }

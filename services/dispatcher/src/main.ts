@@ -12,15 +12,14 @@ import { IntegrationRepository } from './data-access/integration.repository.js';
 import { BatchedJobStore } from './data-access/batched-job.store.js';
 import { JobRepository } from './data-access/job.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
-import { FanOut, type FanOutRequest, type FanOutResult } from './domain/fan-out.js';
+import { FanOut } from './domain/fan-out.js';
 import { JobDelivery } from './domain/job-delivery.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
-import { fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
+import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { cachedOpener } from './outbound/opened-secrets.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
-import { Batcher, isDeadlock } from '@hookway/db';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
@@ -87,15 +86,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     },
   });
 
-  const fanOutBatches = new Batcher<FanOutRequest, FanOutResult>(
-    (requests) => {
-      batchSize.observe({ work: 'fan_out' }, requests.length);
-      return fanOut.dispatchMany(requests);
-    },
-    // A batch PostgreSQL aborted to break a deadlock (its status refresh locks several events) is
-    // fanned out again message by message; fan-out is idempotent.
-    { maxSize: maxBatchSize, maxInFlight: 2, retryAlone: isDeadlock },
-  );
+  const fanOutBatched = batchedFanOut(fanOut, { maxBatchSize, onBatch: (size) => batchSize.observe({ work: 'fan_out' }, size) });
 
   const { queues } = broker.topology;
   const ops = await startOpsServer({
@@ -117,7 +108,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       });
     },
   });
-  await broker.consume(queues.events, fanOutConsumer((request) => fanOutBatches.add(request), logger), { prefetch: config.dispatcherPrefetch });
+  await broker.consume(queues.events, fanOutConsumer(fanOutBatched, logger), { prefetch: config.dispatcherPrefetch });
   await broker.consume(queues.jobs, deliverJobConsumer(delivery, logger), { prefetch: config.dispatcherPrefetch });
   logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
 

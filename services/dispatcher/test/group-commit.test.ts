@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { startReceiver, waitFor, type Receiver } from '@hookway/testing';
+import { silentLogger, startReceiver, waitFor, type Receiver } from '@hookway/testing';
 import type { JobMessage } from '@hookway/contracts';
+import { BatchedJobStore } from '../src/data-access/batched-job.store.js';
+import { EventRepository } from '../src/data-access/event.repository.js';
+import { IntegrationRepository } from '../src/data-access/integration.repository.js';
 import { JobRepository, type AttemptEntry } from '../src/data-access/job.repository.js';
+import { ReplayRequestRepository } from '../src/data-access/replay-request.repository.js';
+import { FanOut } from '../src/domain/fan-out.js';
+import { batchedFanOut } from '../src/entry-points/queue/fan-out.consumer.js';
+import { BrokerDispatchPublisher } from '../src/outbound/dispatch-publisher.js';
 import type { AttemptRecord } from '../src/domain/ports.js';
 import { attemptsOf, consecutiveFailures, eventStatus, jobsOf, startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
@@ -72,6 +79,48 @@ describe('dispatcher group commit: messages that arrive together share their sta
     expect(fanOuts.count).toBeLessThan(42);
     const records = await batchSizes(fx.opsUrl(), 'record');
     expect(records.sum).toBe(40);
+  });
+});
+
+describe('batchedFanOut: a message PostgreSQL refuses', () => {
+  let fx: DispatcherFixture;
+
+  beforeAll(async () => {
+    fx = await startDispatcher('dispbatchfault', {}, { deferStart: true });
+  });
+
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('fails alone: the messages batched with it are fanned out', async () => {
+    const jobs = new JobRepository(fx.db);
+    const fanOut = new FanOut({
+      events: new EventRepository(fx.db),
+      integrations: new IntegrationRepository(fx.db),
+      jobs: new BatchedJobStore(jobs, { maxBatchSize: 8, batchesInFlight: 1 }),
+      replays: new ReplayRequestRepository(fx.db),
+      publisher: new BrokerDispatchPublisher(fx.broker),
+      maxAttempts: 3,
+    });
+    const sizes: number[] = [];
+    const dispatch = batchedFanOut(fanOut, { maxBatchSize: 8, onBatch: (size) => sizes.push(size) });
+    const provider = uniqueProvider('acme');
+    const integration = await fx.insertIntegration({ provider, url: 'https://example.com/hooks', eventTypes: ['*'] });
+    const good = [await fx.insertEvent({ provider, type: 'order.created' }), await fx.insertEvent({ provider, type: 'order.created' })];
+    // The message schema's uuid format admits the URN form; PostgreSQL's uuid type does not (22P02).
+    const refused = `urn:uuid:${randomUUID()}`;
+    const context = { correlationId: 'corr-batch-fault', logger: silentLogger() };
+
+    const results = await Promise.allSettled([good[0]!, refused, good[1]!].map((eventId) =>
+      dispatch({ message: { kind: 'event', eventId, provider, type: 'order.created' }, context })));
+
+    expect(sizes[0]).toBe(3);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { outcome: 'dispatched', jobCount: 1, published: 1 } });
+    for (const eventId of good) {
+      expect((await jobsOf(fx.db, eventId)).map((job) => job.integration_id)).toEqual([integration.id]);
+    }
   });
 });
 
@@ -163,5 +212,23 @@ describe('JobRepository batches', () => {
     expect(await attemptsOf(fx.db, dead.eventId)).toHaveLength(1);
     expect([await eventStatus(fx.db, succeeded.eventId), await eventStatus(fx.db, retrying.eventId), await eventStatus(fx.db, dead.eventId)])
       .toEqual(['processed', 'retrying', 'failed']);
+  });
+
+  it('records the live attempt of a job even when a stale attempt of the same job comes first in the batch', async () => {
+    const job = await newJob();
+    // The job has moved on to attempt 2 while the result of attempt 1 (its consumer gone) still arrives.
+    await fx.db('delivery_jobs').where({ id: job.jobId }).update({ status: 'delivering', attempt_count: 2 });
+    const succeeded = { status: 'succeeded' as const, lastError: null, lastStatusCode: 200 };
+
+    const outcomes = await repository.recordMany([
+      { attempt: attemptOf(job, 200), completion: succeeded, disableReasonFor: () => null },
+      { attempt: attemptOf({ ...job, attempt: 2 }, 200), completion: succeeded, disableReasonFor: () => null },
+    ]);
+
+    expect(outcomes).toEqual([{ recorded: false }, { recorded: true, disabledReason: null }]);
+    const [stored] = await jobsOf(fx.db, job.eventId);
+    expect(stored).toMatchObject({ status: 'succeeded', attempt_count: 2 });
+    expect((await attemptsOf(fx.db, job.eventId)).map((attempt) => attempt.attempt_number)).toEqual([2]);
+    expect(await eventStatus(fx.db, job.eventId)).toBe('processed');
   });
 });

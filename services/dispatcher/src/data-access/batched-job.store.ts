@@ -2,7 +2,7 @@
 // PostgreSQL as one statement, and the attempts that finish together are recorded in one transaction.
 // Under load this turns a claim and a four-round-trip transaction per delivery into one of each per
 // batch; when idle a lone claim or record goes out at once (see Batcher).
-import { Batcher, isDeadlock } from '@hookway/db';
+import { Batcher, isBatchFaultOfOne } from '@hookway/db';
 import type { JobMessage } from '@hookway/contracts';
 import type {
   AttemptRecord, AttemptSummary, ClaimedJob, DispatchJob, DispatchRequest, JobCompletion, JobRecord, JobStore, RecordOutcome,
@@ -24,16 +24,16 @@ export class BatchedJobStore implements JobStore {
 
   constructor(private readonly jobs: JobRepository, options: BatchedJobStoreOptions) {
     const { maxBatchSize, batchesInFlight, onRecordBatch } = options;
-    // Two batches that lock the same rows in a different order (an integration's streak, say) can
-    // deadlock; PostgreSQL aborts one, and its items are tried again one at a time.
-    this.claims = new Batcher((batch) => jobs.claimMany(batch),
-      { maxSize: maxBatchSize, maxInFlight: batchesInFlight, retryAlone: isDeadlock });
+    // A batch PostgreSQL aborted (a deadlock, or a value one message carries that it refuses) is tried
+    // again item by item, so only the item at fault fails.
+    const retryAlone = isBatchFaultOfOne;
+    this.claims = new Batcher((batch) => jobs.claimMany(batch), { maxSize: maxBatchSize, maxInFlight: batchesInFlight, retryAlone });
     this.records = new Batcher(
       (batch) => {
         onRecordBatch?.(batch.length);
         return jobs.recordMany(batch);
       },
-      { maxSize: maxBatchSize, maxInFlight: batchesInFlight, retryAlone: isDeadlock },
+      { maxSize: maxBatchSize, maxInFlight: batchesInFlight, retryAlone },
     );
   }
 

@@ -63,7 +63,7 @@ const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
     INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts)
     SELECT wanted.event_id, wanted.integration_id, wanted.replay_request_id, 'pending', 0, $1::integer
       FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS wanted(event_id, replay_request_id, integration_id)
-     ORDER BY wanted.event_id, wanted.integration_id
+     ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
     RETURNING id, event_id, replay_request_id, integration_id, true AS unpublished
   )
@@ -122,21 +122,31 @@ const RECORD_ATTEMPTS = prepared('dispatcher_record_attempts', `
            updated_at = now()
       FROM m
      WHERE j.id = m.job_id AND j.status = 'delivering' AND j.attempt_count = m.attempt_number
-     RETURNING j.id
+     RETURNING j.id, j.attempt_count
   ),
   attempt AS (
     INSERT INTO delivery_attempts (job_id, event_id, integration_id, attempt_number, status, status_code, latency_ms,
                                    request_url, request_headers, response_headers, response_body, error_code, error_message)
     SELECT m.job_id, m.event_id, m.integration_id, m.attempt_number, m.attempt_status, m.status_code, m.latency_ms,
            m.request_url, m.request_headers, m.response_headers, m.response_body, m.error_code, m.error_message
-      FROM m JOIN updated u ON u.id = m.job_id
+      FROM m JOIN updated u ON u.id = m.job_id AND u.attempt_count = m.attempt_number
   ),
   streak_reset AS (
     UPDATE integrations SET consecutive_failures = 0
      WHERE consecutive_failures <> 0
-       AND id IN (SELECT m.integration_id FROM m JOIN updated u ON u.id = m.job_id WHERE m.job_status = 'succeeded')
+       AND id IN (SELECT m.integration_id FROM m JOIN updated u ON u.id = m.job_id AND u.attempt_count = m.attempt_number
+                   WHERE m.job_status = 'succeeded')
   )
-  SELECT id AS job_id FROM updated`);
+  SELECT id AS job_id, attempt_count FROM updated`);
+
+// Before a batch changes integrations' streaks, it locks the rows it may change in id order: a
+// success resets a non-zero streak, a dead job extends one. Two batches then cannot each hold one
+// integration while waiting for the other's.
+const LOCK_STREAKS = prepared('dispatcher_lock_streaks', `
+  SELECT id FROM integrations
+   WHERE id = ANY($1::uuid[]) AND (consecutive_failures <> 0 OR id = ANY($2::uuid[]))
+   ORDER BY id
+     FOR NO KEY UPDATE`);
 
 const EXTEND_STREAK = prepared('dispatcher_extend_streak', `
   UPDATE integrations SET consecutive_failures = consecutive_failures + 1 WHERE id = $1::uuid
@@ -228,18 +238,31 @@ export class JobRepository {
     });
   }
 
-  /**
-   * Records many attempts in one transaction (see JobStore.recordAttempt), in their order. A job can
-   * be recorded once per batch: a second entry of the same job finds it no longer ours.
-   */
+  /** Records many attempts in one transaction (see JobStore.recordAttempt); one outcome per entry, in their order. */
   async recordMany(entries: readonly AttemptEntry[]): Promise<RecordOutcome[]> {
-    const first = new Map<string, AttemptEntry>();
-    for (const entry of entries) if (!first.has(entry.attempt.jobId)) first.set(entry.attempt.jobId, entry);
-    const unique = [...first.values()];
+    // An attempt is identified by its job and number: a stale entry (an attempt whose claim a redelivered
+    // copy took over) must not hide the live one of the same job.
+    const keyOf = (jobId: string, attemptNumber: number): string => `${jobId}/${attemptNumber}`;
+    const byKey = new Map<string, AttemptEntry>();
+    for (const entry of entries) {
+      const key = keyOf(entry.attempt.jobId, entry.attempt.attemptNumber);
+      if (!byKey.has(key)) byKey.set(key, entry);
+    }
+    const unique = [...byKey.values()];
     const column = <T>(pick: (entry: AttemptEntry) => T): T[] => unique.map(pick);
+    const streakChanges = unique.filter((entry) => entry.completion.status === 'succeeded' || entry.completion.status === 'dead');
+    const streakIntegrations = sortedUnique(streakChanges.map((entry) => entry.attempt.integrationId));
 
     return this.sql.transaction(async (tx): Promise<RecordOutcome[]> => {
-      const recordedRows = await tx.query<{ job_id: string }>(RECORD_ATTEMPTS, [
+      // Integrations are locked in id order before anything changes them, so concurrent batches cannot
+      // deadlock on them (a batch that touches one integration cannot close a cycle).
+      if (streakIntegrations.length > 1) {
+        await tx.query(LOCK_STREAKS, [
+          streakIntegrations,
+          streakChanges.filter((entry) => entry.completion.status === 'dead').map((entry) => entry.attempt.integrationId),
+        ]);
+      }
+      const recordedRows = await tx.query<{ job_id: string; attempt_count: number }>(RECORD_ATTEMPTS, [
         column(({ attempt }) => attempt.jobId),
         column(({ attempt }) => attempt.eventId),
         column(({ attempt }) => attempt.integrationId),
@@ -258,34 +281,32 @@ export class JobRepository {
         column(({ attempt }) => attempt.errorCode),
         column(({ attempt }) => attempt.errorMessage),
       ]);
-      const recorded = new Set(recordedRows.map((row) => row.job_id));
+      const recorded = new Set(recordedRows.map((row) => keyOf(row.job_id, row.attempt_count)));
+      const wasRecorded = (entry: AttemptEntry): boolean => recorded.has(keyOf(entry.attempt.jobId, entry.attempt.attemptNumber));
 
       // The circuit breaker counts failed JOBS, not attempts: a success resets the streak (above), a
-      // dead job extends it, and a failed attempt that will be retried leaves it alone. Integrations
-      // are locked in id order, so concurrent batches cannot deadlock on them.
-      const disabled = new Map<string, string>();
+      // dead job extends it, and a failed attempt that will be retried leaves it alone.
+      const disabled = new Map<AttemptEntry, string>();
       const dead = unique
-        .filter((entry) => entry.completion.status === 'dead' && recorded.has(entry.attempt.jobId))
+        .filter((entry) => entry.completion.status === 'dead' && wasRecorded(entry))
         .sort((a, b) => compare(a.attempt.integrationId, b.attempt.integrationId));
-      for (const { attempt, disableReasonFor } of dead) {
+      for (const entry of dead) {
+        const { attempt, disableReasonFor } = entry;
         const [integration] = await tx.query<{ consecutive_failures: number; state: IntegrationState }>(EXTEND_STREAK, [attempt.integrationId]);
         const reason = integration ? disableReasonFor(integration.consecutive_failures) : null;
         if (integration && reason !== null && integration.state !== 'disabled') {
           await tx.query(DISABLE_INTEGRATION, [attempt.integrationId, reason]);
-          disabled.set(attempt.jobId, reason);
+          disabled.set(entry, reason);
         }
       }
-      const eventIds = unique.filter((entry) => recorded.has(entry.attempt.jobId)).map((entry) => entry.attempt.eventId);
+      const eventIds = unique.filter(wasRecorded).map((entry) => entry.attempt.eventId);
       if (eventIds.length > 0) await tx.query(REFRESH_EVENT_STATUSES, [sortedUnique(eventIds)]);
 
-      const outcomes = new Map<string, RecordOutcome>();
-      return entries.map((entry) => {
-        const jobId = entry.attempt.jobId;
-        // Only the first entry of a job can have been recorded.
-        if (outcomes.has(jobId) || !recorded.has(jobId)) return { recorded: false };
-        const outcome: RecordOutcome = { recorded: true, disabledReason: disabled.get(jobId) ?? null };
-        outcomes.set(jobId, outcome);
-        return outcome;
+      // Only the first entry of an attempt can have been recorded; a repeat finds it no longer ours.
+      return entries.map((entry): RecordOutcome => {
+        const first = byKey.get(keyOf(entry.attempt.jobId, entry.attempt.attemptNumber));
+        if (first !== entry || !wasRecorded(entry)) return { recorded: false };
+        return { recorded: true, disabledReason: disabled.get(entry) ?? null };
       });
     });
   }

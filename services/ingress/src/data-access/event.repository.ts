@@ -38,7 +38,7 @@ function insertStatement(rows: number): PreparedStatement {
 // statements that each lock several events can then never wait on each other in a cycle (a deadlock).
 const markPublishedSql = (ids: string): string => `
   UPDATE events e SET published_at = now()
-    FROM (SELECT id FROM events WHERE id = ANY(${ids}) AND published_at IS NULL ORDER BY id FOR UPDATE) locked
+    FROM (SELECT id FROM events WHERE id = ANY(${ids}) AND published_at IS NULL ORDER BY id FOR NO KEY UPDATE) locked
    WHERE e.id = locked.id`;
 
 const MARK_PUBLISHED = prepared('ingress_mark_published', markPublishedSql('$1::uuid[]'));

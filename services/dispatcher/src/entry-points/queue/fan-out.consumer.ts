@@ -2,7 +2,8 @@
 import type { ConsumeHandler } from '@hookway/broker';
 import { isEventMessage, parseMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
-import type { FanOutRequest, FanOutResult } from '../../domain/fan-out.js';
+import { Batcher, isBatchFaultOfOne } from '@hookway/db';
+import type { FanOut, FanOutRequest, FanOutResult } from '../../domain/fan-out.js';
 import { correlationIdOf } from './message-context.js';
 
 /** `fanOut` may gather the messages that arrive together into one fan-out (see FanOut.dispatchMany). */
@@ -22,4 +23,23 @@ export function fanOutConsumer(fanOut: (request: FanOutRequest) => Promise<FanOu
     }
     return { action: 'ack' };
   };
+}
+
+/**
+ * Gathers the messages that arrive together (at most one prefetch window, two batches at once) into one
+ * FanOut.dispatchMany. A batch PostgreSQL aborted (a deadlock, or a value one message carries that it
+ * refuses) is fanned out again message by message, so only the message at fault fails; fan-out is idempotent.
+ */
+export function batchedFanOut(
+  fanOut: FanOut,
+  options: { maxBatchSize: number; onBatch?: (size: number) => void },
+): (request: FanOutRequest) => Promise<FanOutResult> {
+  const batches = new Batcher<FanOutRequest, FanOutResult>(
+    (requests) => {
+      options.onBatch?.(requests.length);
+      return fanOut.dispatchMany(requests);
+    },
+    { maxSize: options.maxBatchSize, maxInFlight: 2, retryAlone: isBatchFaultOfOne },
+  );
+  return (request) => batches.add(request);
 }
