@@ -90,4 +90,27 @@ describe('refreshStatuses (hookway_refresh_event_status)', () => {
     const stored = await fx.db('events').whereIn('id', [done, waiting, untouched]).select<Array<{ id: string; status: string }>>('id', 'status');
     expect(Object.fromEntries(stored.map((row) => [row.id, row.status]))).toEqual({ [done]: 'processed', [waiting]: 'retrying', [untouched]: 'pending' });
   });
+
+  it('while one roll-up holds its event, another waits for it but a job insert for that event goes through', async () => {
+    const provider = uniqueProvider('status');
+    const integration = await fx.insertIntegration({ provider, url: 'https://example.com/a', eventTypes: ['*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    const holder = await fx.db.transaction();
+    try {
+      await holder.raw('SELECT hookway_refresh_event_status(?)', [eventId]);
+
+      // A short lock_timeout turns "would wait" into an error (55P03) instead of a hang.
+      const attempt = (work: (trx: typeof holder) => Promise<unknown>): Promise<string> => fx.db.transaction(async (trx) => {
+        await trx.raw("SET LOCAL lock_timeout = '300ms'");
+        await work(trx);
+      }).then(() => 'done', (error: { code?: string }) => error.code ?? 'error');
+
+      expect(await attempt((trx) => trx('delivery_jobs').insert({
+        event_id: eventId, integration_id: integration.id, status: 'pending', attempt_count: 0, max_attempts: 3,
+      }))).toBe('done');
+      expect(await attempt((trx) => trx.raw('SELECT hookway_refresh_event_status(?)', [eventId]))).toBe('55P03');
+    } finally {
+      await holder.commit();
+    }
+  });
 });

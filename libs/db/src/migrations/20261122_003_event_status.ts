@@ -23,14 +23,24 @@ export async function up(knex: Knex): Promise<void> {
   // after the other; each later statement of a VOLATILE function takes a fresh snapshot under READ
   // COMMITTED, so the roll-up sees every job committed before the lock was granted: a stale roll-up
   // can never win. Returns the status, or NULL when the event does not exist.
-  await knex.raw(`
-    CREATE FUNCTION hookway_refresh_event_status(target uuid) RETURNS text
+  await knex.raw(refreshEventStatusFunction('CREATE', 'FOR UPDATE'));
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP FUNCTION IF EXISTS hookway_refresh_event_status(uuid)');
+  await knex.raw('DROP FUNCTION IF EXISTS hookway_event_status(text[])');
+}
+
+/** hookway_refresh_event_status with the given row lock (005 replaces FOR UPDATE by FOR NO KEY UPDATE). */
+export function refreshEventStatusFunction(create: 'CREATE' | 'CREATE OR REPLACE', lock: 'FOR UPDATE' | 'FOR NO KEY UPDATE'): string {
+  return `
+    ${create} FUNCTION hookway_refresh_event_status(target uuid) RETURNS text
     LANGUAGE plpgsql VOLATILE AS $$
     DECLARE
       current_status text;
       rolled_up text;
     BEGIN
-      SELECT status INTO current_status FROM events WHERE id = target FOR UPDATE;
+      SELECT status INTO current_status FROM events WHERE id = target ${lock};
       IF NOT FOUND THEN
         RETURN NULL;
       END IF;
@@ -44,10 +54,5 @@ export async function up(knex: Knex): Promise<void> {
       END IF;
       RETURN rolled_up;
     END
-    $$`);
-}
-
-export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP FUNCTION IF EXISTS hookway_refresh_event_status(uuid)');
-  await knex.raw('DROP FUNCTION IF EXISTS hookway_event_status(text[])');
+    $$`;
 }

@@ -5,6 +5,7 @@ import * as initial from './20261122_001_initial.js';
 import * as operations from './20261122_002_operations.js';
 import * as eventStatus from './20261122_003_event_status.js';
 import * as jobIndexes from './20261122_004_job_indexes.js';
+import * as eventStatusLock from './20261122_005_event_status_lock.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_002_operations', operations],
   ['20261122_003_event_status', eventStatus],
   ['20261122_004_job_indexes', jobIndexes],
+  ['20261122_005_event_status_lock', eventStatusLock],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
