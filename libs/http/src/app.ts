@@ -2,7 +2,7 @@
 // the envelope for 404s and errors, and nothing else. Routes are mounted by each service.
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { errorFields, type Logger } from '@hookway/logger';
+import { errorFields, logsDebug, type Logger } from '@hookway/logger';
 import { isDatabaseUnavailable } from '@hookway/db';
 import { AppError, unavailable } from './errors.js';
 import { describeValidatorError, isOpenApiValidatorError } from './openapi.js';
@@ -90,12 +90,6 @@ class RequestLogger implements Logger {
   child(meta: Record<string, unknown>): Logger {
     return this.log.child(meta);
   }
-}
-
-/** Whether `logger` keeps debug lines; winston can say, any other Logger is assumed to. */
-function logsDebug(logger: Logger): boolean {
-  const isLevelEnabled = (logger as Partial<{ isLevelEnabled(level: string): boolean }>).isLevelEnabled;
-  return typeof isLevelEnabled === 'function' ? isLevelEnabled.call(logger, 'debug') : true;
 }
 
 function requestContext(logger: Logger): RequestHandler {

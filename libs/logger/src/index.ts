@@ -30,6 +30,15 @@ export function createLogger({ service, level = 'info', transports }: LoggerOpti
   });
 }
 
+/**
+ * Whether `logger` keeps debug lines, so a hot path can skip building one nobody keeps (winston formats
+ * a line before it checks the level). winston can say; any other Logger is assumed to keep them.
+ */
+export function logsDebug(logger: Logger): boolean {
+  const isLevelEnabled = (logger as Partial<{ isLevelEnabled(level: string): boolean }>).isLevelEnabled;
+  return typeof isLevelEnabled === 'function' ? isLevelEnabled.call(logger, 'debug') : true;
+}
+
 /** Turns anything thrown into loggable fields without leaking request bodies. */
 export function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {

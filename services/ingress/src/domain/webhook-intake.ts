@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { auditFact, type EventStatus } from '@hookway/contracts';
 import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { badRequest, notFound, unavailable } from '@hookway/http';
-import { errorFields, type Logger } from '@hookway/logger';
+import { errorFields, logsDebug, type Logger } from '@hookway/logger';
 import { publishEventMessages, type MessagePublisher } from './event-publisher.js';
 import { secretHeaderNames, snapshotHeaders } from './header-snapshot.js';
 import { decodeBody, parseJsonBody } from './json-body.js';
@@ -55,12 +55,6 @@ export interface WebhookIntakeDeps {
   events: EventStore;
   broker: MessagePublisher;
   logger: Logger;
-}
-
-/** Whether `logger` keeps debug lines; winston can say, any other Logger is assumed to. */
-function logsDebug(logger: Logger): boolean {
-  const isLevelEnabled = (logger as Partial<{ isLevelEnabled(level: string): boolean }>).isLevelEnabled;
-  return typeof isLevelEnabled === 'function' ? isLevelEnabled.call(logger, 'debug') : true;
 }
 
 export class WebhookIntake {
