@@ -4,4 +4,4 @@ export { startReceiver, type Receiver, type ReceivedRequest, type ReceiverReply 
 export { testConfig, silentLogger, captureLogger, TEST_RETRY_SCHEDULE_MS } from './config.js';
 export { waitFor } from './wait.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
-export { lintOpenApi, operationsOf, responseChecker, type LintProblem, type ResponseChecker } from './openapi.js';
+export { lintOpenApi, operationsOf, responseChecker, type LintProblem, type OperationCall, type ResponseChecker } from './openapi.js';

@@ -40,15 +40,30 @@ export function operationsOf(document: { paths: Record<string, Record<string, un
   );
 }
 
+/** An operation ("POST /webhooks/{provider}") and a call that answers it. */
+export type OperationCall = readonly [operation: string, call: () => Promise<{ status: number; body: unknown }>];
+
 export interface ResponseChecker {
   /** Problems with this response against the documented one (empty when it conforms). */
   check(operation: string, status: number, body: unknown): string[];
+  /** Makes the calls one after the other: "<operation> <status>" of each, and every problem found. */
+  walk(calls: readonly OperationCall[]): Promise<{ statuses: string[]; problems: string[] }>;
 }
 
 export function responseChecker(document: { paths: Record<string, Record<string, unknown>> }): ResponseChecker {
   const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true }));
   ajv.addSchema(document, 'openapi');
-  return {
+  const checker: ResponseChecker = {
+    async walk(calls) {
+      const statuses: string[] = [];
+      const problems: string[] = [];
+      for (const [operation, call] of calls) {
+        const response = await call();
+        statuses.push(`${operation} ${response.status}`);
+        problems.push(...checker.check(operation, response.status, response.body));
+      }
+      return { statuses, problems };
+    },
     check(operation, status, body) {
       const [method, path] = operation.split(' ') as [string, string];
       const spec = document.paths[path]?.[method.toLowerCase()] as Operation | undefined;
@@ -65,4 +80,5 @@ export function responseChecker(document: { paths: Record<string, Record<string,
       return (validate.errors ?? []).map((error) => `${operation} ${status}: ${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
     },
   };
+  return checker;
 }

@@ -44,13 +44,7 @@ describe('openapi/ingress.yaml', () => {
       ['POST /internal/delivery-sink/{provider}', () => request(harness.url).post('/api/v1/internal/delivery-sink/acme').send({ a: 1 })],
       ['POST /internal/delivery-sink/{provider}', () => request(harness.url).post('/api/v1/internal/delivery-sink/acme').send({ data: { simulateFailure: true } })],
     ];
-    const statuses: string[] = [];
-    const problems: string[] = [];
-    for (const [operation, call] of calls) {
-      const response = await call();
-      statuses.push(`${operation} ${response.status}`);
-      problems.push(...checker.check(operation, response.status, response.body));
-    }
+    const { statuses, problems } = await checker.walk(calls);
     expect(problems).toEqual([]);
     expect(statuses).toEqual(expect.arrayContaining(['POST /webhooks/{provider} 202', 'POST /webhooks/{provider} 200', 'POST /webhooks/{provider} 401', 'POST /webhooks/{provider} 404', 'POST /webhooks/{provider} 400']));
     // Every documented operation was walked.

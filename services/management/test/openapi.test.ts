@@ -111,13 +111,7 @@ describe('openapi/management.yaml', () => {
       ['GET /audit-entries/verify', () => fx.get('/api/v1/audit-entries/verify')],
     ];
     const checker = responseChecker(withInlineResponses(spec));
-    const statuses: string[] = [];
-    const problems: string[] = [];
-    for (const [operation, call] of calls) {
-      const response = await call();
-      statuses.push(`${operation} ${response.status}`);
-      problems.push(...checker.check(operation, response.status, response.body));
-    }
+    const { statuses, problems } = await checker.walk(calls);
     expect(problems).toEqual([]);
     expect(statuses).toEqual(expect.arrayContaining([
       'POST /integrations 201', 'POST /integrations 409', 'POST /integrations 400', 'POST /integrations 403', 'GET /integrations 401',
