@@ -68,7 +68,12 @@ export class FanOut {
       maxAttempts,
     );
     const jobsOf = new Map<string, DispatchJob[]>();
-    for (const job of created) jobsOf.set(dispatchKey(job), [...(jobsOf.get(dispatchKey(job)) ?? []), job]);
+    for (const job of created) {
+      const key = dispatchKey(job);
+      const ofDispatch = jobsOf.get(key);
+      if (ofDispatch) ofDispatch.push(job);
+      else jobsOf.set(key, [job]);
+    }
     await Promise.all(created.filter((job) => job.unpublished).map((job) => publisher.publishJob(
       { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: 1 },
       plans.get(dispatchKey(job))!.request.context.correlationId,
