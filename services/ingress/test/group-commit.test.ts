@@ -182,6 +182,31 @@ describe('BatchedEventStore on PostgreSQL', () => {
     return { store, batches };
   };
 
+  it('marking events published holds them against other writers but not against the foreign-key check of a job insert', async () => {
+    const event = newEvent(`mark_${randomUUID()}`);
+    await repository.insertAllIfNew([event]);
+    const [integration] = await database.db('integrations')
+      .insert({ name: 'mark lock', provider: 'acme', url: 'https://example.com/hooks', event_types: JSON.stringify(['*']), headers: '{}', secret_sealed: 'v1:x:y:z' })
+      .returning<Array<{ id: string }>>('id');
+    const holder = await database.db.transaction();
+    try {
+      await repository.markPublished([event.id], holder);
+      // A short lock_timeout turns "would wait" into an error (55P03) instead of a hang.
+      const attempt = (work: (trx: typeof holder) => Promise<unknown>): Promise<string> => database.db.transaction(async (trx) => {
+        await trx.raw("SET LOCAL lock_timeout = '300ms'");
+        await work(trx);
+      }).then(() => 'done', (error: { code?: string }) => error.code ?? 'error');
+
+      expect(await attempt((trx) => trx('delivery_jobs').insert({
+        event_id: event.id, integration_id: integration!.id, status: 'pending', attempt_count: 0, max_attempts: 3,
+      }))).toBe('done');
+      expect(await attempt((trx) => trx('events').where({ id: event.id }).update({ status: 'processing' }))).toBe('55P03');
+    } finally {
+      await holder.commit();
+    }
+    expect(await publishedIds([event.id])).toEqual([event.id]);
+  });
+
   it('when one statement holds the same provider event id twice, the first is new, the second is not and finds the first', async () => {
     const { store, batches } = storeWithBatches();
     const externalId = `dup_${randomUUID()}`;
