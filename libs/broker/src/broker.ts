@@ -5,6 +5,8 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Consum
 import { errorFields, type Logger } from '@hookway/logger';
 import { auditRoutingKey, type AuditFact, type DeadMessage } from '@hookway/contracts';
 import { buildTopology, declareTopology, type Topology } from './topology.js';
+import { AckCoalescer } from './ack-coalescer.js';
+import { amqpSocket, coalesceWrites } from './corked-writes.js';
 
 export class BrokerUnavailableError extends Error {
   constructor(message = 'message broker is unavailable') {
@@ -48,6 +50,7 @@ interface Consumer {
   handler: ConsumeHandler;
   options: ConsumerOptions;
   channel?: Channel;
+  acks?: AckCoalescer;
   tag?: string;
   inFlight: Set<Promise<void>>;
 }
@@ -91,6 +94,8 @@ export class Broker {
         maxRetries: Infinity,
         initialMaxRetries: this.options.initialMaxRetries ?? 5,
         setup: async (model: ChannelModel) => {
+          const socket = amqpSocket(model);
+          if (socket) coalesceWrites(socket);
           const channel = await model.createConfirmChannel();
           channel.on('error', (error: Error) => logger.warn('publish channel error', errorFields(error)));
           channel.on('close', () => {
@@ -205,17 +210,21 @@ export class Broker {
     const channel = await open();
     channel.on('error', (error: Error) => logger.warn('consumer channel error', { queue: consumer.queue, ...errorFields(error) }));
     await channel.prefetch(consumer.options.prefetch);
+    const acks = new AckCoalescer(channel, (error) =>
+      logger.warn('could not settle messages; they will be redelivered', { queue: consumer.queue, ...errorFields(error) }));
     consumer.channel = channel;
+    consumer.acks = acks;
     const reply = await channel.consume(consumer.queue, (message) => {
       if (!message) return; // cancelled by the broker (queue deleted); recovery re-subscribes
-      const work = this.handle(consumer, channel, message);
+      acks.delivered(message);
+      const work = this.handle(consumer, acks, message);
       consumer.inFlight.add(work);
       void work.finally(() => consumer.inFlight.delete(work));
     });
     consumer.tag = reply.consumerTag;
   }
 
-  private async handle(consumer: Consumer, channel: Channel, message: ConsumeMessage): Promise<void> {
+  private async handle(consumer: Consumer, acks: AckCoalescer, message: ConsumeMessage): Promise<void> {
     const { logger } = this.options;
     let outcome: ConsumeOutcome;
     try {
@@ -226,17 +235,17 @@ export class Broker {
     }
     try {
       if (outcome.action === 'ack') {
-        channel.ack(message);
+        acks.ack(message);
       } else if (outcome.action === 'requeue') {
         await delay(consumer.options.requeueDelayMs ?? 1_000);
-        channel.nack(message, false, true);
+        acks.nack(message, true);
       } else {
         await this.publishDead({
           reason: outcome.reason,
           sourceQueue: consumer.queue,
           original: message.content.toString('utf8').slice(0, 65_536),
         }, message.properties.correlationId as string | undefined);
-        channel.ack(message);
+        acks.ack(message);
       }
     } catch (error) {
       // The channel closed under us (broker restart): the message is redelivered on reconnect.
@@ -260,6 +269,7 @@ export class Broker {
       }),
     ]);
     clearTimeout(timer);
+    for (const consumer of this.consumers) consumer.acks?.flush();
   }
 
   /** A plain channel for one-off operations (queue depth checks, test clean-up). */
