@@ -24,11 +24,44 @@ describe('PreparedQueries', () => {
     const [row] = await sql.query<{ count: number }>(COUNT, ['many']);
     expect(row?.count).toBe(40);
     // Each pooled connection prepared it once: PostgreSQL lists it for the connection that answers.
-    const prepared = await sql.transaction(async (tx) => {
+    const listed = await sql.transaction(async (tx) => {
       await tx.query(COUNT, ['many']);
-      return tx.query<{ name: string }>({ name: 'test_prepared_list', text: 'SELECT name FROM pg_prepared_statements' }, []);
+      return tx.query<{ name: string }>(prepared('test_prepared_list', 'SELECT name FROM pg_prepared_statements'), []);
     });
-    expect(prepared.map((statement) => statement.name)).toContain('test_prepared_count');
+    expect(listed.map((statement) => statement.name)).toContain('test_prepared_count');
+  });
+
+  it('plans a statement marked planEachCall anew on every call, so a batch join finds the index once its table has grown', async () => {
+    await database.db.raw('CREATE TABLE plan_probe (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), status text NOT NULL, value int NOT NULL)');
+    await database.db.raw("INSERT INTO plan_probe (status, value) SELECT 'delivering', 0 FROM generate_series(1, 20)");
+    const batch = ((await database.db('plan_probe').select('id').limit(10)) as { id: string }[]).map((row) => row.id);
+    // The shape of the dispatcher's batch statements: a batch of keys joined to a table, with a filter.
+    const join = `UPDATE plan_probe p SET value = p.value + 1 FROM unnest($1::uuid[]) AS w(id)
+                   WHERE p.id = w.id AND p.status = 'delivering'`;
+    const preparedOnce = prepared('test_plan_once', join);
+    const plannedEachCall = prepared('test_plan_each_call', join, { planEachCall: true });
+    const SEQ_SCANS = prepared('test_plan_seq_scans',
+      "SELECT seq_scan::int AS count FROM pg_stat_xact_user_tables WHERE relname = 'plan_probe'");
+    const seqScansOf = await sql.transaction(async (tx) => {
+      const seqScans = async (): Promise<number> => (await tx.query<{ count: number }>(SEQ_SCANS, []))[0]?.count ?? 0;
+      // Six runs of a batch of ten on a one-page table: PostgreSQL settles the prepared statement's generic
+      // plan on a scan of it, and keeps it when the table grows.
+      for (let run = 0; run < 6; run += 1) {
+        await tx.query(preparedOnce, [batch]);
+        await tx.query(plannedEachCall, [batch]);
+      }
+      await tx.query(prepared('test_plan_grow', "INSERT INTO plan_probe (status, value) SELECT 'done', 0 FROM generate_series(1, 100000)"), []);
+      const scans: Record<string, number> = {};
+      for (const statement of [preparedOnce, plannedEachCall]) {
+        const before = await seqScans();
+        await tx.query(statement, [batch]);
+        scans[statement.name] = (await seqScans()) - before;
+      }
+      return scans;
+    });
+    expect(seqScansOf).toEqual({ test_plan_once: 1, test_plan_each_call: 0 });
+    const listed = await sql.query<{ name: string }>(prepared('test_plan_listed', 'SELECT name FROM pg_prepared_statements'), []);
+    expect(listed.map((statement) => statement.name)).not.toContain('test_plan_each_call');
   });
 
   it('commits a transaction whose work succeeds', async () => {

@@ -1,8 +1,10 @@
 // Delivery jobs and their attempts. The claim is a single conditional UPDATE, so at most one consumer
 // owns an attempt; recording attempts is one transaction with the jobs, integrations and events they
-// change. The hot statements are prepared, hand-written SQL that do for a whole batch in one round trip
-// what would otherwise take several per job (on a loaded machine every round trip costs a context
-// switch on both ends); BatchedJobStore gathers the batches.
+// change. The hot statements are hand-written SQL that do for a whole batch in one round trip what
+// would otherwise take several per job (on a loaded machine every round trip costs a context switch on
+// both ends); BatchedJobStore gathers the batches. The three that join a batch to delivery_jobs are
+// planned on every call (planEachCall, see libs/db prepared.ts): a plan settled while the table was
+// young scanned all of it.
 //
 // The claim accepts attempt N when the job has made N-1 attempts and nobody is delivering it: a fresh
 // job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
@@ -73,7 +75,7 @@ const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
     FROM unnest($5::uuid[], $6::uuid[]) AS d(event_id, replay_request_id)
     JOIN delivery_jobs j
       ON j.event_id = d.event_id
-     AND COALESCE(j.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(d.replay_request_id, '${NIL_UUID}'::uuid)`);
+     AND COALESCE(j.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(d.replay_request_id, '${NIL_UUID}'::uuid)`, { planEachCall: true });
 
 // A consumer that died mid-delivery leaves 'delivering' behind: only RabbitMQ's redelivery of that
 // same message may take it over, never a second published copy running concurrently. One statement
@@ -100,7 +102,7 @@ const CLAIM_JOBS = prepared('dispatcher_claim_jobs', `
   SELECT c.*, ${JOINED_EVENT_COLUMNS}, ${DELIVERY_TARGET_COLUMNS}
     FROM claimed c
     LEFT JOIN events e ON e.id = c.event_id
-    LEFT JOIN integrations i ON i.id = c.integration_id`);
+    LEFT JOIN integrations i ON i.id = c.integration_id`, { planEachCall: true });
 
 // Many jobs' new states, their attempts (only for the jobs still ours) and the successes' resets of
 // their integrations' streaks, in one statement. Data-modifying CTEs always run to completion.
@@ -137,7 +139,7 @@ const RECORD_ATTEMPTS = prepared('dispatcher_record_attempts', `
        AND id IN (SELECT m.integration_id FROM m JOIN updated u ON u.id = m.job_id AND u.attempt_count = m.attempt_number
                    WHERE m.job_status = 'succeeded')
   )
-  SELECT id AS job_id, attempt_count FROM updated`);
+  SELECT id AS job_id, attempt_count FROM updated`, { planEachCall: true });
 
 // Before a batch changes integrations' streaks, it locks the rows it may change in id order: a
 // success resets a non-zero streak, a dead job extends one. Two batches then cannot each hold one
