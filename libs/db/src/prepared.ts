@@ -61,12 +61,16 @@ export class PreparedQueries implements StatementRunner {
     }
   }
 
-  /** BEGIN, the work, COMMIT on one connection; ROLLBACK when the work throws. */
-  async transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN, the work, COMMIT on one connection; ROLLBACK when the work throws. `begin` may append
+   * parameterless statements to the BEGIN (e.g. taking an advisory lock), sent in the same round trip.
+   */
+  async transaction<T>(work: (tx: StatementRunner) => Promise<T>, { begin = 'BEGIN' }: { begin?: string } = {}): Promise<T> {
     const connection = await this.acquire();
     try {
-      await connection.query('BEGIN');
       try {
+        // Inside the try: when a statement after the BEGIN fails, the transaction must still be rolled back.
+        await connection.query(begin);
         const result = await work({ query: (statement, values) => run(connection, statement, values) });
         await connection.query('COMMIT');
         return result;

@@ -64,6 +64,19 @@ describe('PreparedQueries', () => {
     expect(listed.map((statement) => statement.name)).not.toContain('test_plan_each_call');
   });
 
+  it('runs the statements given with the BEGIN in the transaction, and rolls back when one of them fails', async () => {
+    const inTransaction = prepared('test_prepared_in_transaction', "SELECT current_setting('hookway.probe', true) AS probe");
+    const [row] = await sql.transaction((tx) => tx.query<{ probe: string }>(inTransaction, []),
+      { begin: "BEGIN; SET LOCAL hookway.probe = 'set with the begin'" });
+    expect(row?.probe).toBe('set with the begin');
+
+    await expect(sql.transaction((tx) => tx.query(INSERT, ['never']), { begin: 'BEGIN; SELECT 1 / 0' }))
+      .rejects.toMatchObject({ code: '22012' });
+    // No pooled connection was handed back inside the aborted transaction.
+    const counts = await Promise.all(Array.from({ length: 20 }, () => sql.query<{ count: number }>(COUNT, ['never'])));
+    expect(counts.every((rows) => rows[0]?.count === 0)).toBe(true);
+  });
+
   it('commits a transaction whose work succeeds', async () => {
     await sql.transaction(async (tx) => {
       await tx.query(INSERT, ['committed']);

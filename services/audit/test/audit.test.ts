@@ -120,6 +120,21 @@ describe('audit service', () => {
     expectChainVerifies(all);
   });
 
+  it('extends one chain when appenders on separate connections (replicas) write at the same time', async () => {
+    // Two repositories, as two audit replicas would be: the chain lock taken with each BEGIN must order
+    // their transactions, or two batches would read the same head and fork the chain.
+    const replicas = [new AuditLogRepository(database.db), new AuditLogRepository(database.db)];
+    const entry = (factId: string) => toChainedEntry(auditFact({ factId, entityType: 'integration', entityId: factId, action: 'resumed', actor: 'ops' }));
+    const before = (await rows()).length;
+    await Promise.all(replicas.flatMap((replica, r) => Array.from({ length: 15 }, (_, b) =>
+      replica.appendMany([0, 1, 2].map((n) => entry(`integration.resumed:${r}-${b}-${n}`))))));
+
+    const all = await rows();
+    expect(all.length - before).toBe(90);
+    expect(new Set(all.map((row) => row.prev_hash)).size).toBe(all.length);
+    expectChainVerifies(all);
+  });
+
   it('exposes the chain length and appended facts as metrics, and is ready', async () => {
     const count = (await rows()).length;
     const ops = `http://127.0.0.1:${service.opsPort}`;

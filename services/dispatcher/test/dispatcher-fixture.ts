@@ -60,7 +60,7 @@ export function uniqueProvider(label: string): string {
 export async function startDispatcher(
   label: string,
   env: Record<string, string> = {},
-  options: { deferStart?: boolean; brokerLogger?: Logger } = {},
+  options: { deferStart?: boolean; brokerLogger?: Logger; logger?: Logger } = {},
 ): Promise<DispatcherFixture> {
   const database: TestDatabase = await createTestDatabase(label);
   const probe = testConfig({ databaseUrl: database.url, brokerPrefix: 'unused', env });
@@ -68,7 +68,7 @@ export async function startDispatcher(
   const config = testConfig({ databaseUrl: database.url, brokerPrefix: queues.prefix, env });
   let service: { stop(): Promise<void>; opsPort: number } | undefined;
   const startService = async (): Promise<void> => {
-    service ??= await start(config, silentLogger('dispatcher'));
+    service ??= await start(config, options.logger ?? silentLogger('dispatcher'));
   };
   if (!options.deferStart) await startService();
   const broker = await Broker.connect({

@@ -7,7 +7,7 @@
 // Messages that arrive together are fanned out together: one read of their events, one of their
 // subscribers, one statement creating all their jobs and one refreshing their statuses.
 import { auditFact, type EventMessage, type EventStatus } from '@hookway/contracts';
-import type { Logger } from '@hookway/logger';
+import { logsDebug, type Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
 import type {
   Dispatch, DispatchJob, DispatchPublisher, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
@@ -142,9 +142,11 @@ export class FanOut {
         details: { eventId: dispatch.eventId, jobCount },
       }));
     }
-    request.context.logger.info('event fanned out', {
-      eventId: dispatch.eventId, replayRequestId: dispatch.replayRequestId, scopedTo, matched: subscribers.length, jobCount, published, status,
-    });
+    // A replay (an operator's doing) is logged at info; a new event's fan-out, one per webhook, at debug.
+    const { logger } = request.context;
+    const line = { eventId: dispatch.eventId, replayRequestId: dispatch.replayRequestId, scopedTo, matched: subscribers.length, jobCount, published, status };
+    if (dispatch.replayRequestId !== null) logger.info('event fanned out', line);
+    else if (logsDebug(logger)) logger.debug('event fanned out', line);
     return { outcome: 'dispatched', jobCount, published };
   }
 }

@@ -9,7 +9,7 @@
 // The claim makes duplicates harmless: only one consumer can own attempt N of a job, and only
 // RabbitMQ's own redelivery may take over an attempt whose consumer died mid-flight.
 import { auditFact, type AuditFact, type JobMessage, type JobStatus } from '@hookway/contracts';
-import type { Logger } from '@hookway/logger';
+import { logsDebug, type Logger } from '@hookway/logger';
 import { buildWebhookRequest } from '@hookway/outbound';
 import { disableReason } from './circuit-breaker.js';
 import { classifyOutcome, type DeliveryOutcome } from './delivery-outcome.js';
@@ -226,11 +226,16 @@ export class JobDelivery {
         context.logger.warn('integration disabled', { integrationId: job.integrationId, reason: recorded.disabledReason });
       }
     }
-    context.logger.info('delivery attempt recorded', {
+    // A success would be one line per webhook at full rate, and its attempt is stored and audited anyway:
+    // debug (winston formats a line before it checks the level, hence logsDebug). A retry or a dead job,
+    // what an operator acts on, stays at info.
+    const line = {
       jobId: job.id, attempt: attempt.attemptNumber, status: completion.status,
       statusCode: attempt.statusCode, errorCode: attempt.errorCode, latencyMs: attempt.latencyMs,
       ...(completion.status === 'retrying' ? { nextAttempt: completion.nextAttempt, delayMs: completion.delayMs } : {}),
-    });
+    };
+    if (completion.status !== 'succeeded') context.logger.info('delivery attempt recorded', line);
+    else if (logsDebug(context.logger)) context.logger.debug('delivery attempt recorded', line);
     return completion.status;
   }
 
