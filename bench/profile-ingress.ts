@@ -9,6 +9,7 @@
 //   npx tsx bench/profile-ingress.ts --source                          # ingress from src/ through tsx, no build
 //   npx tsx bench/profile-ingress.ts --root /tmp/hookway-before        # the built ingress of another copy (A/B)
 //   npx tsx bench/profile-ingress.ts --summarise <file.cpuprofile>     # only summarise a profile
+//   npx tsx bench/profile-ingress.ts --no-cpu-prof --node-options "--max-old-space-size=192"   # V8 flags (A/B)
 //
 // Flags: --duration S (10), --warmup S (3), --connections N (50), --runs N (1), --top N (40),
 // --log-level LEVEL (the production default), --keep-profiles (keep the .cpuprofile files and print where).
@@ -50,6 +51,8 @@ interface Options {
   root: string;
   logLevel?: string;
   summarise?: string;
+  /** NODE_OPTIONS for ingress (none by default), to compare V8 heap settings. */
+  nodeOptions?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -78,6 +81,7 @@ function parseArgs(argv: readonly string[]): Options {
       case '--log-level': options.logLevel = value(); break;
       case '--root': options.root = value() ?? repoRoot; break;
       case '--summarise': options.summarise = value(); break;
+      case '--node-options': options.nodeOptions = value(); break;
       default: throw new Error(`unknown flag ${flag ?? ''}`);
     }
   }
@@ -158,7 +162,7 @@ async function runOnce(options: Options, index: number, cleanup: Cleanup, signal
   const opsPort = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env,
-    NODE_OPTIONS: undefined,
+    NODE_OPTIONS: options.nodeOptions,
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     RABBITMQ_URL,
