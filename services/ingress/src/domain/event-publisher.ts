@@ -20,22 +20,29 @@ export interface OutboxEvent {
   correlationId: string | null;
 }
 
-/** Publishes both messages and resolves once the broker confirmed them; throws when it could not. */
+/**
+ * Publishes both messages and resolves once the broker confirmed them; throws when it could not. They go
+ * out together (one write, confirms awaited side by side): nothing orders them, and when either fails
+ * the event stays unpublished, so the relay sends both again (the dispatcher and the audit log each
+ * ignore a copy they already have).
+ */
 export async function publishEventMessages(broker: MessagePublisher, event: OutboxEvent): Promise<void> {
   const message: EventMessage = { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
   const correlation = event.correlationId ? { correlationId: event.correlationId } : {};
-  await broker.publish(broker.topology.exchanges.events, `${event.provider}.${event.type}`, message, {
-    messageId: event.id,
-    type: 'event',
-    ...correlation,
-  });
-  await broker.publishAudit(auditFact({
-    factId: `event.received:${event.id}`,
-    entityType: 'event',
-    entityId: event.id,
-    action: 'received',
-    actor: `provider:${event.provider}`,
-    ...correlation,
-    details: { provider: event.provider, type: event.type, externalId: event.externalId },
-  }));
+  await Promise.all([
+    broker.publish(broker.topology.exchanges.events, `${event.provider}.${event.type}`, message, {
+      messageId: event.id,
+      type: 'event',
+      ...correlation,
+    }),
+    broker.publishAudit(auditFact({
+      factId: `event.received:${event.id}`,
+      entityType: 'event',
+      entityId: event.id,
+      action: 'received',
+      actor: `provider:${event.provider}`,
+      ...correlation,
+      details: { provider: event.provider, type: event.type, externalId: event.externalId },
+    })),
+  ]);
 }
