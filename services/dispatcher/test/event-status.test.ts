@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStatus, JobStatus } from '@hookway/contracts';
 import { EventRepository } from '../src/data-access/event.repository.js';
+import { JobRepository } from '../src/data-access/job.repository.js';
 import { startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
 let fx: DispatcherFixture;
@@ -112,5 +113,52 @@ describe('refreshStatuses (hookway_refresh_event_status)', () => {
     } finally {
       await holder.commit();
     }
+  });
+});
+
+describe('createForDispatches: the status of an event dispatched for the first time', () => {
+  const statusOf = async (eventId: string): Promise<string | undefined> =>
+    (await fx.db('events').where({ id: eventId }).first<{ status: string }>('status'))?.status;
+
+  it('moves pending events to processing (a job) or processed (none) in the creating statement, and leaves the rest alone', async () => {
+    const provider = uniqueProvider('status');
+    const integration = await fx.insertIntegration({ provider, url: 'https://example.com/a', eventTypes: ['*'] });
+    const [subscribed, unsubscribed, earlierJob, delivered] = [
+      await fx.insertEvent({ provider, type: 'order.created' }),
+      await fx.insertEvent({ provider, type: 'order.created' }),
+      await fx.insertEvent({ provider, type: 'order.created' }),
+      await fx.insertEvent({ provider, type: 'order.created' }),
+    ];
+    // An earlier run created this event's job and died before its status changed; the integration has
+    // since stopped subscribing, so this run wants no job for it.
+    await fx.db('delivery_jobs').insert({ event_id: earlierJob, integration_id: integration.id, status: 'pending', attempt_count: 0, max_attempts: 3 });
+    // A delivery of this one was recorded (and rolled up) before its fan-out message came back.
+    await fx.db('delivery_jobs').insert({ event_id: delivered, integration_id: integration.id, status: 'succeeded', attempt_count: 1, max_attempts: 3 });
+    await fx.db('events').where({ id: delivered }).update({ status: 'processed' });
+    const first = (eventId: string, integrationIds: string[]) => ({ dispatch: { eventId, replayRequestId: null }, integrationIds });
+
+    await new JobRepository(fx.db).createForDispatches([
+      first(subscribed, [integration.id]), first(unsubscribed, []), first(earlierJob, []), first(delivered, [integration.id]),
+    ], 3);
+
+    expect({
+      subscribed: await statusOf(subscribed),
+      unsubscribed: await statusOf(unsubscribed),
+      earlierJob: await statusOf(earlierJob),
+      delivered: await statusOf(delivered),
+    }).toEqual({ subscribed: 'processing', unsubscribed: 'processed', earlierJob: 'processing', delivered: 'processed' });
+  });
+
+  it('leaves a replay\'s event as it is (the fan-out rolls it up from all its jobs after)', async () => {
+    const provider = uniqueProvider('status');
+    const integration = await fx.insertIntegration({ provider, url: 'https://example.com/a', eventTypes: ['*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    const [replay] = await fx.db('replay_requests')
+      .insert({ event_id: eventId, requested_by: 'test', reason: 'test' })
+      .returning<Array<{ id: string }>>('id');
+
+    await new JobRepository(fx.db).createForDispatches([{ dispatch: { eventId, replayRequestId: replay!.id }, integrationIds: [integration.id] }], 3);
+
+    expect(await statusOf(eventId)).toBe('pending');
   });
 });

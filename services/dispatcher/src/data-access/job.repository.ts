@@ -60,6 +60,13 @@ function toJob(row: JobRow): JobRecord {
 // unless it has one, and every job of the dispatches comes back, those of an earlier run included.
 // Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
 // the earlier ones from the SELECT. Inserting in key order keeps concurrent fan-outs from deadlocking.
+//
+// The same statement moves each event dispatched for the first time out of `pending`, which spares a
+// status roll-up per event (hookway_refresh_event_status, a function call with three queries): its jobs
+// were created but none was published yet, so `processing` is what the roll-up would say, or `processed`
+// when it has no job at all (nothing subscribes; "has a job" also counts an earlier run's, which the
+// statement's snapshot sees). An event no longer `pending` was rolled up by a delivery already: left alone.
+// The rows are locked in id order, as every other writer of several events locks them.
 const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
   WITH created AS (
     INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts)
@@ -68,6 +75,18 @@ const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
      ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
     RETURNING id, event_id, replay_request_id, integration_id, true AS unpublished
+  ),
+  first_dispatched AS (
+    UPDATE events e
+       SET status = CASE WHEN pending.subscribed OR EXISTS (SELECT 1 FROM delivery_jobs j WHERE j.event_id = pending.id)
+                         THEN 'processing' ELSE 'processed' END,
+           updated_at = now()
+      FROM (SELECT ev.id, f.subscribed
+              FROM events ev JOIN unnest($7::uuid[], $8::boolean[]) AS f(event_id, subscribed) ON f.event_id = ev.id
+             WHERE ev.status = 'pending'
+             ORDER BY ev.id
+               FOR NO KEY UPDATE OF ev) pending
+     WHERE e.id = pending.id
   )
   SELECT id, event_id, replay_request_id, integration_id, unpublished FROM created
   UNION ALL
@@ -183,6 +202,7 @@ export class JobRepository {
   async createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]> {
     const wanted = dispatches.flatMap(({ dispatch, integrationIds }) =>
       integrationIds.map((integrationId) => ({ ...dispatch, integrationId })));
+    const firstDispatches = dispatches.filter(({ dispatch }) => dispatch.replayRequestId === null);
     const rows = await this.sql.query<{
       id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean;
     }>(CREATE_FOR_DISPATCHES, [
@@ -192,6 +212,8 @@ export class JobRepository {
       wanted.map((pair) => pair.integrationId),
       dispatches.map(({ dispatch }) => dispatch.eventId),
       dispatches.map(({ dispatch }) => dispatch.replayRequestId),
+      firstDispatches.map(({ dispatch }) => dispatch.eventId),
+      firstDispatches.map(({ integrationIds }) => integrationIds.length > 0),
     ]);
     return rows.map((row) => ({
       id: row.id, eventId: row.event_id, replayRequestId: row.replay_request_id, integrationId: row.integration_id,

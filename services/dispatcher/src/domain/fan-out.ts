@@ -5,7 +5,8 @@
 // A replay scoped to one integration (a job or dead-letter replay) gives a job to that integration
 // only, whatever its state and subscriptions now: the operator asked for it; a paused one parks it.
 // Messages that arrive together are fanned out together: one read of their events, one of their
-// subscribers, one statement creating all their jobs and one refreshing their statuses.
+// subscribers, and one statement creating all their jobs and moving new events out of `pending`
+// (replays have their statuses rolled up after).
 import { auditFact, type EventMessage, type EventStatus } from '@hookway/contracts';
 import { logsDebug, type Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
@@ -78,7 +79,11 @@ export class FanOut {
       { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: 1 },
       plans.get(dispatchKey(job))!.request.context.correlationId,
     )));
-    const statuses = await events.refreshStatuses([...plans.values()].map((plan) => plan.dispatch.eventId));
+    // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
+    const replayed = [...plans.values()].filter((plan) => plan.dispatch.replayRequestId !== null);
+    const statuses = replayed.length > 0
+      ? await events.refreshStatuses(replayed.map((plan) => plan.dispatch.eventId))
+      : new Map<string, EventStatus>();
 
     const results = new Map<string, FanOutResult>();
     for (const [key, plan] of plans) results.set(key, await this.settle(plan, jobsOf.get(key) ?? [], statuses.get(plan.dispatch.eventId)));

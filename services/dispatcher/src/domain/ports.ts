@@ -147,7 +147,9 @@ export type RecordOutcome =
 export interface JobStore {
   /**
    * Creates each dispatch's job for each of its integrations that has none yet (idempotent), and
-   * returns every job of the dispatches, those created by an earlier run included.
+   * returns every job of the dispatches, those created by an earlier run included. In the same
+   * statement, an event dispatched for the first time (no replay) that is still `pending` becomes
+   * `processing`, or `processed` when it has no job at all; a replay's status is left to the caller.
    */
   createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]>;
   /**
