@@ -43,6 +43,9 @@ interface Listener {
   exchange: string;
   bindingKeys: readonly string[];
   onMessage: (message: ConsumeMessage) => void;
+  /** The channel of its private queue on the current connection. */
+  channel?: Channel;
+  stopped: boolean;
 }
 
 interface Consumer {
@@ -183,12 +186,26 @@ export class Broker {
   /**
    * Follows messages on an exchange without taking them from anyone: a private queue, no acks, lost
    * with the connection and declared again on reconnect. For live views (the SSE stream), never for work.
+   * Resolves once the queue is bound (when connected), with a function that stops following: the queue
+   * goes with its channel, and RabbitMQ routes nothing more to it.
    */
-  async listenTo(exchange: string, bindingKeys: readonly string[], onMessage: (message: ConsumeMessage) => void): Promise<void> {
-    const listener: Listener = { exchange, bindingKeys, onMessage };
+  async listenTo(exchange: string, bindingKeys: readonly string[], onMessage: (message: ConsumeMessage) => void): Promise<() => Promise<void>> {
+    const listener: Listener = { exchange, bindingKeys, onMessage, stopped: false };
     this.listeners.push(listener);
     const connection = this.connection as unknown as { createChannel(): Promise<Channel> } | undefined;
-    if (connection && this.connected) await this.listen(() => connection.createChannel(), listener);
+    if (connection && this.connected) {
+      // A channel failing here goes with its connection: recovery follows again on reconnect.
+      await this.listen(() => connection.createChannel(), listener)
+        .catch((error: unknown) => this.options.logger.warn('could not follow exchange yet', { exchange, ...errorFields(error) }));
+    }
+    return async () => {
+      listener.stopped = true;
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+      const { channel } = listener;
+      listener.channel = undefined;
+      await channel?.close().catch(() => undefined);
+    };
   }
 
   private async listen(open: () => Promise<Channel>, listener: Listener): Promise<void> {
@@ -199,6 +216,9 @@ export class Broker {
     await channel.consume(queue, (message) => {
       if (message) listener.onMessage(message);
     }, { noAck: true });
+    // Stopped while this was being set up: nothing may keep the queue alive.
+    if (listener.stopped) await channel.close().catch(() => undefined);
+    else listener.channel = channel;
   }
 
   private async subscribe(model: { createChannel(): Promise<Channel> }, consumer: Consumer): Promise<void> {

@@ -71,13 +71,13 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
   });
 
   // Job and attempt updates for GET /stream: the dispatcher's job facts, followed live from the audit exchange.
-  const jobStream = new JobStream();
-  let closeStreams: () => void = () => undefined;
-  await broker.listenTo(broker.topology.exchanges.audit, ['job.#'], (message) => {
+  // Followed only while a client is connected (see JobStream).
+  const jobStream: JobStream = new JobStream(() => broker.listenTo(broker.topology.exchanges.audit, ['job.#'], (message) => {
     const parsed = parseMessage(message.content, isAuditFact);
     const update = parsed.ok ? jobUpdateOf(parsed.value) : undefined;
     if (update) jobStream.publish(update);
-  });
+  }));
+  let closeStreams: () => void = () => undefined;
   new Gauge({
     name: 'hookway_stream_clients',
     help: 'Connected GET /stream clients',

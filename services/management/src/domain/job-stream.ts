@@ -43,18 +43,42 @@ export function jobUpdateOf(fact: AuditFact): JobUpdate | undefined {
   };
 }
 
+/** Starts following the job facts; resolves with the function that stops following them. */
+export type FollowJobFacts = () => Promise<() => Promise<void>>;
+
+/**
+ * The connected clients, and the feed followed only while there is one: an idle management service
+ * makes RabbitMQ route no job fact to it, and parses none.
+ */
 export class JobStream {
   private readonly clients = new Map<Send, StreamFilter>();
+  /** Clients waiting for the feed to be followed before they count. */
+  private joining = 0;
+  /** Serialises starting and stopping; resolves with the stop function while following. */
+  private following: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
+
+  constructor(private readonly follow: FollowJobFacts) {}
 
   get size(): number {
     return this.clients.size;
   }
 
-  /** Registers a client; the returned function forgets it. */
-  subscribe(filter: StreamFilter, send: Send): () => void {
+  /**
+   * Registers a client once the feed is followed, so every update published after this resolves
+   * reaches it; the returned function forgets it.
+   */
+  async subscribe(filter: StreamFilter, send: Send): Promise<() => void> {
+    this.joining += 1;
+    try {
+      this.reconcile();
+      await this.following;
+    } finally {
+      this.joining -= 1;
+    }
     this.clients.set(send, filter);
     return () => {
       this.clients.delete(send);
+      this.reconcile();
     };
   }
 
@@ -64,5 +88,18 @@ export class JobStream {
       if (filter.eventId && filter.eventId !== update.eventId) continue;
       send(update);
     }
+  }
+
+  /** Follows the feed while anyone is connected or joining, and stops once nobody is. */
+  private reconcile(): void {
+    this.following = this.following.then(async (stop) => {
+      const wanted = this.clients.size + this.joining > 0;
+      if (wanted && !stop) return this.follow();
+      if (!wanted && stop) {
+        await stop();
+        return undefined;
+      }
+      return stop;
+    });
   }
 }

@@ -28,12 +28,25 @@ export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; he
     for (const close of open) close();
   });
 
-  router.get('/stream', deps.auth, (req, res) => {
+  router.get('/stream', deps.auth, async (req, res) => {
     const query = parseQuery(req.query);
     const filter: StreamFilter = {
       ...(query.integrationId ? { integrationId: query.integrationId } : {}),
       ...(query.eventId ? { eventId: query.eventId } : {}),
     };
+    let gone = false;
+    req.once('close', () => {
+      gone = true;
+    });
+    // The 200 goes out once the stream follows the job facts: a client that saw the stream open misses
+    // nothing published after that.
+    const unsubscribe = await deps.stream.subscribe(filter, (update) => {
+      res.write(`id: ${update.id}\nevent: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
+    });
+    if (gone) {
+      unsubscribe();
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -41,9 +54,6 @@ export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; he
       'x-accel-buffering': 'no',
     });
     res.write('retry: 3000\n: connected\n\n');
-    const unsubscribe = deps.stream.subscribe(filter, (update) => {
-      res.write(`id: ${update.id}\nevent: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
-    });
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
     const close = (): void => {
       clearInterval(heartbeat);
