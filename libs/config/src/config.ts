@@ -148,7 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       : production ? [] : ['127.0.0.0/8', '::1/128'],
     maxBodyBytes: integer('MAX_BODY_BYTES', 262_144),
     deliveryTimeoutMs: duration('DELIVERY_TIMEOUT', '15s'),
-    dispatcherPrefetch: integer('DISPATCHER_PREFETCH', 32),
+    dispatcherPrefetch: integer('DISPATCHER_PREFETCH', 128),
     outboxRelayIntervalMs: duration('OUTBOX_RELAY_INTERVAL', '1s'),
     circuitBreakerThreshold: integer('CIRCUIT_BREAKER_THRESHOLD', 20),
     rotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     expect(config.retryScheduleMs[0]).toBe(5_000);
     expect(config.retryScheduleMs[9]).toBe(12 * 3_600_000);
     expect(config.outboundAllowCidrs).toEqual(['127.0.0.0/8', '::1/128']);
+    // The window the dispatcher batches over: at 32 a 500 events/s bench backed up to seconds (README, Benchmarks).
+    expect(config.dispatcherPrefetch).toBe(128);
   });
 
   it('in production refuses to start without secrets and names every missing one', () => {
