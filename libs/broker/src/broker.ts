@@ -107,7 +107,12 @@ export class Broker {
           await declareTopology(channel, this.topology);
           this.publisher = channel;
           for (const consumer of this.consumers) await this.subscribe(model, consumer);
-          for (const listener of this.listeners) await this.listen(() => model.createChannel(), listener);
+          // Listeners may stop or start while this awaits: follow each one still wanted, added ones too.
+          const followed = new Set<Listener>();
+          for (let listener = this.unfollowed(followed); listener; listener = this.unfollowed(followed)) {
+            followed.add(listener);
+            await this.listen(() => model.createChannel(), listener);
+          }
           this.connected = true;
         },
       },
@@ -204,8 +209,12 @@ export class Broker {
       if (index >= 0) this.listeners.splice(index, 1);
       const { channel } = listener;
       listener.channel = undefined;
-      await channel?.close().catch(() => undefined);
+      if (channel) await closeChannel(channel);
     };
+  }
+
+  private unfollowed(followed: ReadonlySet<Listener>): Listener | undefined {
+    return this.listeners.find((listener) => !followed.has(listener));
   }
 
   private async listen(open: () => Promise<Channel>, listener: Listener): Promise<void> {
@@ -217,7 +226,7 @@ export class Broker {
       if (message) listener.onMessage(message);
     }, { noAck: true });
     // Stopped while this was being set up: nothing may keep the queue alive.
-    if (listener.stopped) await channel.close().catch(() => undefined);
+    if (listener.stopped) await closeChannel(channel);
     else listener.channel = channel;
   }
 
@@ -268,8 +277,17 @@ export class Broker {
         acks.ack(message);
       }
     } catch (error) {
-      // The channel closed under us (broker restart): the message is redelivered on reconnect.
+      // Dead-lettering failed (no confirm) or the channel closed under us (broker restart). A live
+      // channel gets the message back later, to be tried again: left unsettled, it would hold a
+      // prefetch slot and keep every later ack from covering it. A closed one redelivers it on reconnect.
       logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, ...errorFields(error) });
+      if (outcome.action !== 'dead') return;
+      await delay(consumer.options.requeueDelayMs ?? 1_000);
+      try {
+        acks.nack(message, true);
+      } catch {
+        // The channel is gone: RabbitMQ redelivers the message to the next consumer.
+      }
     }
   }
 
@@ -309,6 +327,15 @@ export class Broker {
     this.connected = false;
     await this.connection?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Closes a channel and settles once it is closed. amqplib's close() settles only when RabbitMQ answers;
+ * if the connection drops first it never does, but the channel still emits 'close'.
+ */
+async function closeChannel(channel: Channel): Promise<void> {
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+  await Promise.race([closed, channel.close().catch(() => undefined)]);
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import amqp from 'amqplib';
 import { createTestBroker, silentLogger, startTcpProxy, waitFor, type TestBroker } from '@hookway/testing';
 import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import { Broker, BrokerUnavailableError, buildTopology, delayLabel } from '../src/index.js';
@@ -98,6 +99,50 @@ describe('Broker against RabbitMQ', () => {
     } finally {
       await resilient.close();
       await proxy.close();
+    }
+  });
+  it('a listener stopped just as the connection dies stops all the same (no close-ok ever comes)', async () => {
+    const proxy = await startTcpProxy('127.0.0.1', Number(new URL(RABBITMQ_URL).port || 5672));
+    const url = new URL(RABBITMQ_URL);
+    url.port = String(proxy.port);
+    const resilient = await Broker.connect({ url: url.toString(), prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger() });
+    try {
+      const stop = await resilient.listenTo(fixture.topology.exchanges.audit, ['#'], () => undefined);
+      // RabbitMQ's answer to the channel close never arrives; then the connection drops.
+      proxy.hold();
+      const stopped = stop().then(() => 'stopped');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      proxy.cut();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([stopped, new Promise((resolve) => {
+        timer = setTimeout(() => resolve('still waiting'), 3_000);
+      })]);
+      clearTimeout(timer);
+      expect(outcome).toBe('stopped');
+    } finally {
+      await resilient.close();
+      await proxy.close();
+    }
+  });
+
+  it('a message whose dead-lettering fails is handed back and tried again, not left unsettled', async () => {
+    const own = await createTestBroker('brokerdeadfail', [100]);
+    const failing = await Broker.connect({ url: RABBITMQ_URL, prefix: own.prefix, retryScheduleMs: [100], logger: silentLogger() });
+    const admin = await amqp.connect(RABBITMQ_URL);
+    try {
+      let handled = 0;
+      await failing.consume(own.topology.queues.events, () => {
+        handled += 1;
+        return Promise.resolve({ action: 'dead', reason: 'unparseable' });
+      }, { prefetch: 4, requeueDelayMs: 50 });
+      // Without its dead exchange, no dead-lettering can be confirmed.
+      await (await admin.createChannel()).deleteExchange(own.topology.exchanges.dead);
+      await failing.publish(own.topology.exchanges.events, 'acme.order.created', { kind: 'event' });
+      await waitFor(() => handled >= 3, { what: 'the message to come back after each failed dead-lettering' });
+    } finally {
+      await admin.close();
+      await failing.close();
+      await own.cleanup();
     }
   });
 });

@@ -9,11 +9,14 @@ export interface TcpProxy {
   cut(options?: { refuse?: boolean }): void;
   /** Accepts connections again after a cut that refused them. */
   restore(): void;
+  /** Stops passing the server's bytes on to the clients (a server that went silent), until the next cut. */
+  hold(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const upstreams = new Map<Socket, Socket>();
   let refusing = false;
   const server: Server = createServer((client) => {
     if (refusing) {
@@ -21,6 +24,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return;
     }
     const upstream = connect(targetPort, targetHost);
+    upstreams.set(upstream, client);
+    upstream.on('close', () => upstreams.delete(upstream));
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -43,6 +48,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     restore: () => {
       refusing = false;
+    },
+    hold: () => {
+      for (const [upstream, client] of upstreams) {
+        upstream.unpipe(client);
+        upstream.pause();
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
