@@ -94,4 +94,17 @@ describe('JobStream against RabbitMQ', () => {
     await waitFor(() => following === 0 || undefined, { what: 'the feed to be stopped' });
     expect(stream.size).toBe(0);
   });
+  it('a feed that could not be followed fails that client only; the next one follows it', async () => {
+    let attempts = 0;
+    const stream = new JobStream(async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('broker refused the queue');
+      return broker.listenTo(broker.topology.exchanges.audit, ['job.#'], () => undefined);
+    });
+    await expect(stream.subscribe({}, () => undefined)).rejects.toThrow('broker refused the queue');
+    const leave = await stream.subscribe({}, () => undefined);
+    expect(attempts).toBe(2);
+    expect(stream.size).toBe(1);
+    leave();
+  });
 });

@@ -92,7 +92,9 @@ export class JobStream {
 
   /** Follows the feed while anyone is connected or joining, and stops once nobody is. */
   private reconcile(): void {
-    this.following = this.following.then(async (stop) => {
+    // A step that failed (the feed could not be followed) fails only the subscribe awaiting it; the next
+    // step starts from "not following", and a failure nobody awaits is not an unhandled rejection.
+    const step = this.following.catch(() => undefined).then(async (stop) => {
       const wanted = this.clients.size + this.joining > 0;
       if (wanted && !stop) return this.follow();
       if (!wanted && stop) {
@@ -101,5 +103,7 @@ export class JobStream {
       }
       return stop;
     });
+    step.catch(() => undefined);
+    this.following = step;
   }
 }

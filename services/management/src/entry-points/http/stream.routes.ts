@@ -2,7 +2,7 @@
 // EventSource cannot send headers, so this route also takes the API key as ?key=. Comment-line
 // heartbeats keep proxies from closing an idle stream; a client that disconnects is dropped at once.
 import { Router, type RequestHandler } from 'express';
-import { queryParser } from '@hookway/http';
+import { queryParser, unavailable } from '@hookway/http';
 import type { JobStream, StreamFilter } from '../../domain/job-stream.js';
 
 interface StreamQuery {
@@ -24,7 +24,9 @@ const parseQuery = queryParser<StreamQuery>({
 export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; heartbeatMs: number; onStop: (close: () => void) => void }): Router {
   const router = Router();
   const open = new Set<() => void>();
+  let stopping = false;
   deps.onStop(() => {
+    stopping = true;
     for (const close of open) close();
   });
 
@@ -46,6 +48,12 @@ export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; he
     if (gone) {
       unsubscribe();
       return;
+    }
+    // The service began to stop while this stream was being set up: an open stream would hold the
+    // server's close until the client left.
+    if (stopping) {
+      unsubscribe();
+      throw unavailable('the service is stopping; reconnect');
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
