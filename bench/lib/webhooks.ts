@@ -1,7 +1,8 @@
 // Signed acme webhooks of about 1 KB, each with its own eventId, as a provider would send them.
 import { hmacSha256Hex } from '@hookway/signing';
 
-export const TARGET_BODY_BYTES = 1024;
+// BENCH_BODY_BYTES sizes every body (ingress takes up to MAX_BODY_BYTES, 256 KiB by default), e.g. to see memory with large payloads.
+export const TARGET_BODY_BYTES = Number(process.env.BENCH_BODY_BYTES) || 1024;
 const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ';
 
 export function acmeBody(eventId: string, size = TARGET_BODY_BYTES): string {

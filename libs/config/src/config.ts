@@ -23,6 +23,8 @@ export interface Config {
   retryScheduleMs: number[];
   outboundAllowCidrs: string[];
   maxBodyBytes: number;
+  /** Body bytes of the webhooks ingress handles at once; more wait for a 503 and the provider's retry. */
+  ingressMaxInflightBytes: number;
   deliveryTimeoutMs: number;
   dispatcherPrefetch: number;
   outboxRelayIntervalMs: number;
@@ -49,7 +51,7 @@ const schema: JSONSchemaType<Config> = {
   required: [
     'nodeEnv', 'logLevel', 'ingressPort', 'managementPort', 'opsPort', 'databaseUrl', 'rabbitmqUrl', 'brokerPrefix',
     'acmeWebhookSecret', 'globexWebhookToken', 'managementApiKey', 'managementJwtSecret', 'secretEncryptionKey',
-    'retryScheduleMs', 'outboundAllowCidrs', 'maxBodyBytes', 'deliveryTimeoutMs', 'dispatcherPrefetch',
+    'retryScheduleMs', 'outboundAllowCidrs', 'maxBodyBytes', 'ingressMaxInflightBytes', 'deliveryTimeoutMs', 'dispatcherPrefetch',
     'outboxRelayIntervalMs', 'circuitBreakerThreshold', 'rotationGraceMs', 'streamHeartbeatMs', 'sinkBaseUrl',
   ],
   properties: {
@@ -69,6 +71,7 @@ const schema: JSONSchemaType<Config> = {
     retryScheduleMs: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 50 },
     outboundAllowCidrs: { type: 'array', items: { type: 'string' } },
     maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024 },
+    ingressMaxInflightBytes: { type: 'integer', minimum: 1024 },
     deliveryTimeoutMs: { type: 'integer', minimum: 10, maximum: 300_000 },
     dispatcherPrefetch: { type: 'integer', minimum: 1, maximum: 1000 },
     outboxRelayIntervalMs: { type: 'integer', minimum: 10 },
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       ? list(env.OUTBOUND_ALLOW_CIDRS)
       : production ? [] : ['127.0.0.0/8', '::1/128'],
     maxBodyBytes: integer('MAX_BODY_BYTES', 262_144),
+    ingressMaxInflightBytes: integer('INGRESS_MAX_INFLIGHT_BYTES', 4 * 1024 * 1024),
     deliveryTimeoutMs: duration('DELIVERY_TIMEOUT', '15s'),
     dispatcherPrefetch: integer('DISPATCHER_PREFETCH', 128),
     outboxRelayIntervalMs: duration('OUTBOX_RELAY_INTERVAL', '1s'),

@@ -14,6 +14,7 @@ import { createProviderRegistry } from './domain/providers/registry.js';
 import { WebhookIntake } from './domain/webhook-intake.js';
 import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
 import { mountWebhookRoutes } from './entry-points/http/webhook.routes.js';
+import { InflightBudget } from './entry-points/http/inflight-budget.js';
 
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
@@ -60,10 +61,23 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     },
   });
 
+  const budget = new InflightBudget(config.ingressMaxInflightBytes, config.maxBodyBytes);
+  new Gauge({
+    name: 'hookway_ingress_inflight_bytes',
+    help: 'Body bytes of the webhooks in hand (INGRESS_MAX_INFLIGHT_BYTES bounds it; beyond, 503)',
+    registers: [registry],
+    collect: function collect(this: Gauge) {
+      this.set(budget.inUse);
+    },
+  });
+
   const app = createHttpApp({ logger, parseJson: false });
   app.use(httpMetrics(registry));
   // The webhook route comes first: nearly every request is one, and each router it passes costs CPU.
-  mountWebhookRoutes(app, '/api/v1', intake, config.maxBodyBytes, (provider, outcome) => webhooks.inc({ provider, outcome }));
+  mountWebhookRoutes(
+    app, '/api/v1', intake, { maxBodyBytes: config.maxBodyBytes, budget },
+    (provider, outcome) => webhooks.inc({ provider, outcome }),
+  );
   app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
   app.use('/api/v1', openApiRoutes(loadOpenApi(new URL('../../../openapi/ingress.yaml', import.meta.url))));
   if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));

@@ -3,6 +3,7 @@
 import express, { type Router, type RequestHandler } from 'express';
 import { AppError, notFound, sendData } from '@hookway/http';
 import type { WebhookIntake } from '../../domain/webhook-intake.js';
+import type { InflightBudget } from './inflight-budget.js';
 
 /** Counts each webhook's fate by provider: accepted, duplicate, or rejected with its error code. */
 export type WebhookOutcomeCounter = (provider: string, outcome: string) => void;
@@ -15,7 +16,7 @@ export function mountWebhookRoutes(
   app: Router,
   basePath: string,
   intake: WebhookIntake,
-  maxBodyBytes: number,
+  { maxBodyBytes, budget }: { maxBodyBytes: number; budget: InflightBudget },
   count: WebhookOutcomeCounter = () => undefined,
 ): void {
   const knownProvider: RequestHandler<{ provider: string }> = (req, _res, next) => {
@@ -26,6 +27,7 @@ export function mountWebhookRoutes(
   app.post(
     `${basePath}/webhooks/:provider`,
     knownProvider,
+    budget.admit((provider) => count(provider, 'UNAVAILABLE')),
     express.raw({ type: () => true, limit: maxBodyBytes }),
     async (req, res) => {
       try {
