@@ -99,13 +99,7 @@ export class Broker {
         setup: async (model: ChannelModel) => {
           const socket = amqpSocket(model);
           if (socket) coalesceWrites(socket);
-          const channel = await model.createConfirmChannel();
-          channel.on('error', (error: Error) => logger.warn('publish channel error', errorFields(error)));
-          channel.on('close', () => {
-            if (this.publisher === channel) this.publisher = undefined;
-          });
-          await declareTopology(channel, this.topology);
-          this.publisher = channel;
+          await this.openPublisher(model);
           for (const consumer of this.consumers) await this.subscribe(model, consumer);
           // Listeners may stop or start while this awaits: follow each one still wanted, added ones too.
           const followed = new Set<Listener>();
@@ -124,6 +118,29 @@ export class Broker {
       if (!this.closing) logger.warn('broker disconnected; reconnecting', errorFields(error));
     });
     this.connection.on('error', (error: Error) => logger.warn('broker connection error', errorFields(error)));
+  }
+
+  /**
+   * Declares the topology and opens the confirm channel every publish goes through. RabbitMQ also closes
+   * a channel on its own (a publish to an exchange someone deleted): while the connection lives, the
+   * channel is opened again and the topology declared again, rather than leaving every publish refused
+   * until the next reconnect.
+   */
+  private async openPublisher(model: ChannelModel): Promise<void> {
+    const { logger } = this.options;
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => logger.warn('publish channel error', errorFields(error)));
+    channel.on('close', () => {
+      if (this.publisher !== channel) return;
+      this.publisher = undefined;
+      // Gone with the connection: the reconnect's setup opens the next one.
+      setTimeout(() => {
+        if (this.closing || !this.connected || this.publisher) return;
+        this.openPublisher(model).catch((error: unknown) => logger.warn('could not reopen the publish channel', errorFields(error)));
+      }, 200).unref();
+    });
+    await declareTopology(channel, this.topology);
+    this.publisher = channel;
   }
 
   isConnected(): boolean {

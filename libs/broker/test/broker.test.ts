@@ -125,7 +125,7 @@ describe('Broker against RabbitMQ', () => {
     }
   });
 
-  it('a message whose dead-lettering fails is handed back and tried again, not left unsettled', async () => {
+  it('a message whose dead-lettering fails is handed back and tried again, not left unsettled, until the publish channel is back', async () => {
     const own = await createTestBroker('brokerdeadfail', [100]);
     const failing = await Broker.connect({ url: RABBITMQ_URL, prefix: own.prefix, retryScheduleMs: [100], logger: silentLogger() });
     const admin = await amqp.connect(RABBITMQ_URL);
@@ -139,6 +139,11 @@ describe('Broker against RabbitMQ', () => {
       await (await admin.createChannel()).deleteExchange(own.topology.exchanges.dead);
       await failing.publish(own.topology.exchanges.events, 'acme.order.created', { kind: 'event' });
       await waitFor(() => handled >= 3, { what: 'the message to come back after each failed dead-lettering' });
+      // The publish channel RabbitMQ closed is opened again and the topology declared again: the message
+      // finally reaches the dead queue, and nothing is left behind.
+      await waitFor(async () => (await own.depth(own.topology.queues.dead)) === 1 || undefined, { what: 'the message to be dead-lettered at last' });
+      expect(failing.isConnected()).toBe(true);
+      await waitFor(async () => (await own.depth(own.topology.queues.events)) === 0 || undefined, { what: 'the events queue to be empty' });
     } finally {
       await admin.close();
       await failing.close();
