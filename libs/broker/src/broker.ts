@@ -279,32 +279,30 @@ export class Broker {
       logger.error('consumer failed; message will be redelivered', { queue: consumer.queue, ...errorFields(error) });
       outcome = { action: 'requeue' };
     }
-    try {
-      if (outcome.action === 'ack') {
-        acks.ack(message);
-      } else if (outcome.action === 'requeue') {
-        await delay(consumer.options.requeueDelayMs ?? 1_000);
-        acks.nack(message, true);
-      } else {
+    if (outcome.action === 'dead') {
+      try {
         await this.publishDead({
           reason: outcome.reason,
           sourceQueue: consumer.queue,
           original: message.content.toString('utf8').slice(0, 65_536),
         }, message.properties.correlationId as string | undefined);
+      } catch (error) {
+        // Not confirmed: the message is handed back, to be tried again. Left unsettled, it would hold a
+        // prefetch slot and keep every later ack from covering it.
+        logger.warn('could not dead-letter message; it will be tried again', { queue: consumer.queue, ...errorFields(error) });
+        outcome = { action: 'requeue' };
+      }
+    }
+    try {
+      if (outcome.action === 'requeue') {
+        await delay(consumer.options.requeueDelayMs ?? 1_000);
+        acks.nack(message, true);
+      } else {
         acks.ack(message);
       }
     } catch (error) {
-      // Dead-lettering failed (no confirm) or the channel closed under us (broker restart). A live
-      // channel gets the message back later, to be tried again: left unsettled, it would hold a
-      // prefetch slot and keep every later ack from covering it. A closed one redelivers it on reconnect.
+      // The channel closed under us (broker restart): the message is redelivered on reconnect.
       logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, ...errorFields(error) });
-      if (outcome.action !== 'dead') return;
-      await delay(consumer.options.requeueDelayMs ?? 1_000);
-      try {
-        acks.nack(message, true);
-      } catch {
-        // The channel is gone: RabbitMQ redelivers the message to the next consumer.
-      }
     }
   }
 
