@@ -1,8 +1,10 @@
 # One image per service, from one Dockerfile:
 #   docker build --build-arg SERVICE=ingress -t hookway/ingress:0.1.0 .
-#   (SERVICE: ingress, management, dispatcher, audit; or migrate, which runs the migrations and exits)
+#   (SERVICE: ingress, management, dispatcher, audit; or migrate, which runs the migrations and exits; or
+#   reseal, which seals every stored secret again under SECRET_ENCRYPTION_KEY and exits)
 # Stage 1 compiles the TypeScript once; stage 2 keeps only the service's production dependencies
-# (pnpm deploy) and its built JavaScript, run by plain node as a non-root user.
+# (pnpm deploy) and its built JavaScript, run by plain node as a non-root user; the management image also
+# holds the operator console's built bundle (console/dist, served at /console).
 FROM node:20.19-bookworm-slim AS build
 WORKDIR /src
 RUN npm install -g pnpm@10
@@ -14,9 +16,10 @@ COPY openapi openapi
 RUN pnpm install --frozen-lockfile
 RUN pnpm run build
 ARG SERVICE=ingress
-RUN package=$([ "$SERVICE" = migrate ] && echo @hookway/runtime || echo "@hookway/$SERVICE") \
+RUN package=$(case "$SERVICE" in migrate|reseal) echo @hookway/runtime;; *) echo "@hookway/$SERVICE";; esac) \
  && pnpm --filter "$package" deploy --prod --legacy /deploy \
- && rm -rf /deploy/src /deploy/test
+ && rm -rf /deploy/src /deploy/test /deploy/console \
+ && if [ "$SERVICE" = management ]; then mkdir -p /deploy/console && cp -r services/management/console/dist /deploy/console/dist; fi
 
 FROM node:20.19-bookworm-slim
 ARG SERVICE=ingress
@@ -32,7 +35,7 @@ ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=192"
 WORKDIR /srv/hookway/services/app
 COPY --from=build --chown=root:root /deploy ./
 COPY --from=build --chown=root:root /src/openapi /srv/hookway/openapi
-RUN if [ "$SERVICE" = migrate ]; then ln -s dist/migrate.js entry.js; else ln -s dist/main.js entry.js; fi
+RUN case "$SERVICE" in migrate|reseal) ln -s "dist/$SERVICE.js" entry.js;; *) ln -s dist/main.js entry.js;; esac
 USER node
 EXPOSE 3000 3001 9464
 CMD ["node", "entry.js"]

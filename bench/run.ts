@@ -11,7 +11,7 @@ import type { Knex } from '@hookway/db';
 import { abortOnSignalsAndWatchdog, Cleanup } from './lib/cleanup.js';
 import { fullSpeed, paced, type FullSpeedResult } from './lib/load.js';
 import { bareHttpCeiling, postgresCeiling, rabbitCeiling } from './lib/machine-limits.js';
-import { parseOptions, type BenchOptions } from './lib/options.js';
+import { BENCH_DELIVERY_FILTER, BENCH_ORDERING_SUBJECTS, parseOptions, type BenchOptions } from './lib/options.js';
 import { profileText, summariseProfiles } from './lib/profile.js';
 import { Receiver } from './lib/receiver.js';
 import {
@@ -140,9 +140,16 @@ function loadFigures(result: FullSpeedResult): LoadFigures {
   return { ...figures, acceptedCount: accepted.size };
 }
 
-function signedWebhooks(secret: string, idPrefix: string): (n: number) => { body: string; headers: Record<string, string> } {
+/** With --delivery-ordering the n-th webhook's subject is one of BENCH_ORDERING_SUBJECTS, round-robin; else one of its own. */
+function benchSubject(ordered: boolean): ((n: number) => string) | undefined {
+  return ordered ? (n) => `order/bench-${n % BENCH_ORDERING_SUBJECTS}` : undefined;
+}
+
+/** The n-th request of a full-speed phase. */
+function signedWebhooks(secret: string, idPrefix: string, ordered: boolean): (n: number) => { body: string; headers: Record<string, string> } {
+  const subject = benchSubject(ordered);
   return (n) => {
-    const body = acmeBody(`${idPrefix}-${n}`);
+    const body = acmeBody(`${idPrefix}-${n}`, undefined, subject?.(n));
     return { body, headers: acmeHeaders(secret, body) };
   };
 }
@@ -193,7 +200,10 @@ async function main(): Promise<number> {
     log('starting the receiver and the four services (NODE_ENV=production, built JavaScript)');
     const receiver = await Receiver.start(cleanup);
     if (receiver.pid !== undefined) sampler.track('receiver', receiver.pid);
-    suite = await startSuite(cleanup, { receiverUrl: receiver.url, signal, ...(profileDir ? { profileDir } : {}) });
+    suite = await startSuite(cleanup, {
+      receiverUrl: receiver.url, signal, ...(profileDir ? { profileDir } : {}), ...(options.deliveryFilter ? { filter: BENCH_DELIVERY_FILTER } : {}),
+      ...(options.deliveryOrdering ? { ordering: 'subject' as const } : {}),
+    });
     const running = suite;
     results.suite = {
       prefix: running.prefix,
@@ -213,7 +223,7 @@ async function main(): Promise<number> {
     const ingressStartedAt = now();
     const ingressLoad = await fullSpeed({
       url: running.ingressUrl, path: WEBHOOK_PATH, connections: options.connections, durationS: options.durations.ingressS,
-      nextRequest: signedWebhooks(running.acmeSecret, `bench-${runId}-ingress`), signal,
+      nextRequest: signedWebhooks(running.acmeSecret, `bench-${runId}-ingress`, options.deliveryOrdering), signal,
     });
     const ingressEndedAt = now();
     sampler.enter('ingress: settle');
@@ -239,6 +249,7 @@ async function main(): Promise<number> {
     const pacedLoad = await paced({
       url: running.ingressUrl, path: WEBHOOK_PATH, rate: options.rate, durationS: options.durations.pacedS,
       secret: running.acmeSecret, idPrefix: `bench-${runId}-paced`, signal,
+      ...(options.deliveryOrdering ? { subject: benchSubject(true)! } : {}),
     });
     const pacedEndedAt = now();
     sampler.enter('e2e: paced drain');
@@ -256,7 +267,7 @@ async function main(): Promise<number> {
     const fullStartedAt = now();
     const fullLoad = await fullSpeed({
       url: running.ingressUrl, path: WEBHOOK_PATH, connections: options.connections, durationS: options.durations.fullSpeedS,
-      nextRequest: signedWebhooks(running.acmeSecret, `bench-${runId}-full`), signal,
+      nextRequest: signedWebhooks(running.acmeSecret, `bench-${runId}-full`, options.deliveryOrdering), signal,
     });
     const fullEndedAt = now();
     sampler.enter('e2e: full speed drain');

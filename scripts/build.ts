@@ -1,10 +1,12 @@
 // Production build: one tsc program over every libs/* and services/* source (tsconfig.build.json), emitted
 // to a staging folder, then each package's src/ output moved to that package's dist/, which is what the
 // "default" export condition (plain `node`, no --conditions flag) resolves to. Fails on any type error.
+// Then the operator console's static bundle (scripts/build-console.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build-console.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const staging = join(root, 'node_modules', '.cache', 'hookway-build');
@@ -61,4 +63,5 @@ for (const folder of packages()) {
   process.stdout.write(`build: ${folder}/dist\n`);
 }
 rmSync(staging, { recursive: true, force: true });
+if (!buildConsole()) process.exit(1);
 process.stdout.write(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -62,10 +62,38 @@ ensure_install() {
   CI=true pnpm install --frozen-lockfile --reporter=silent
 }
 
+# The console's browser tests drive Debian's chromium (never Playwright's own download). Installed here when
+# missing and we are root with apt-get; otherwise the browser tests fail saying how to install it.
+chromium_path() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then echo "$CHROMIUM_PATH"; return; fi
+  command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null || true
+}
+
+ensure_chromium() {
+  [ -n "$(chromium_path)" ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium for the console's browser tests (apt-get)"
+    if DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+      return
+    fi
+  fi
+  say "WARNING: chromium is not installed and could not be installed here; the console's browser tests will fail." \
+    "Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH."
+}
+
+# The management service serves the console from services/management/console/dist; build it from the sources.
+ensure_console() {
+  say "building the operator console"
+  pnpm run --silent build:console
+}
+
 prepare() {
   ensure_node
   ensure_pnpm
   ensure_postgres
   ensure_rabbitmq
   ensure_install
+  ensure_chromium
+  ensure_console
 }

@@ -50,6 +50,7 @@ setTimeout(() => {
   if (stopping) return;
   process.stdout.write(
     `\nHookway is up: ingress http://127.0.0.1:${ingressPort}/api/v1  management http://127.0.0.1:${managementPort}/api/v1\n` +
+      `Operator console: http://127.0.0.1:${managementPort}/console/ (sign in with MANAGEMENT_API_KEY${production ? '' : ', dev-management-key in development'})\n` +
       `Metrics, liveness and readiness: ${SERVICES.map((service, index) => `${service} :${opsBase + index}`).join(', ')} (/metrics, /health, /ready)\n` +
       'Send a first webhook with the curl line from the README.\n\n',
   );

@@ -118,6 +118,8 @@ export interface PacedOptions {
   durationS: number;
   secret: string;
   idPrefix: string;
+  /** The subject of the n-th webhook (default: one of its own). */
+  subject?: (n: number) => string;
   signal?: AbortSignal;
 }
 
@@ -137,7 +139,7 @@ export async function paced(options: PacedOptions): Promise<PacedResult> {
 
   const send = (index: number, scheduledAt: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      const body = acmeBody(`${options.idPrefix}-${index}`);
+      const body = acmeBody(`${options.idPrefix}-${index}`, undefined, options.subject?.(index));
       maxSendLagMs = Math.max(maxSendLagMs, now() - scheduledAt);
       const req = request(target, { method: 'POST', agent, headers: acmeHeaders(options.secret, body), timeout: 10_000 }, (res) => {
         const chunks: Buffer[] = [];

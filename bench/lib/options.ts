@@ -1,5 +1,7 @@
 // Command line: `pnpm run bench` (about 5 minutes) or `pnpm run bench -- --quick` (about 1 minute);
-// `--cpu-prof` also profiles each service.
+// `--cpu-prof` also profiles each service; `--delivery-filter` gives the bench integration a payload
+// filter that every bench event passes, so the cost of filters shows next to plain delivery;
+// `--delivery-ordering` makes it deliver in order per subject (issue 19), over a few shared subjects.
 
 export interface BenchOptions {
   mode: 'full' | 'quick';
@@ -27,6 +29,13 @@ export interface BenchOptions {
   watchdogS: number;
   /** Run each service with `node --cpu-prof` and summarise where its CPU went. */
   cpuProfile: boolean;
+  /** The bench integration carries BENCH_DELIVERY_FILTER (which every bench event passes). */
+  deliveryFilter: boolean;
+  /**
+   * The bench integration has `ordering = 'subject'`, and the events of the full-speed phases carry
+   * BENCH_ORDERING_SUBJECTS subjects round-robin, in every phase.
+   */
+  deliveryOrdering: boolean;
 }
 
 const FULL: BenchOptions = {
@@ -41,6 +50,8 @@ const FULL: BenchOptions = {
   auditDrainLimitS: 60,
   watchdogS: 25 * 60,
   cpuProfile: false,
+  deliveryFilter: false,
+  deliveryOrdering: false,
 };
 
 const QUICK: BenchOptions = {
@@ -53,14 +64,29 @@ const QUICK: BenchOptions = {
   watchdogS: 8 * 60,
 };
 
-export const USAGE = 'usage: pnpm run bench [-- [--quick] [--cpu-prof]]';
+export const USAGE = 'usage: pnpm run bench [-- [--quick] [--cpu-prof] [--delivery-filter] [--delivery-ordering]]';
+
+/** Five conditions over the type, a nested path, an array index and a logical operator; every bench event matches. */
+export const BENCH_DELIVERY_FILTER = {
+  type: 'order.created',
+  'data.total': { $gte: 1000 },
+  'data.customer.id': { $exists: true },
+  'data.items.0.sku': { $in: ['sku-1', 'sku-9'] },
+  $or: [{ 'data.currency': 'EUR' }, { 'data.currency': 'USD' }],
+};
+
+/** Few enough that each subject gets many events in a phase, enough that ordered delivery still runs in parallel. */
+export const BENCH_ORDERING_SUBJECTS = 64;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let options = FULL;
   for (const arg of argv) {
     if (arg === '--') continue;
-    if (arg === '--quick') options = { ...QUICK, cpuProfile: options.cpuProfile };
-    else if (arg === '--cpu-prof') options = { ...options, cpuProfile: true };
+    if (arg === '--quick') {
+      options = { ...QUICK, cpuProfile: options.cpuProfile, deliveryFilter: options.deliveryFilter, deliveryOrdering: options.deliveryOrdering };
+    } else if (arg === '--cpu-prof') options = { ...options, cpuProfile: true };
+    else if (arg === '--delivery-filter') options = { ...options, deliveryFilter: true };
+    else if (arg === '--delivery-ordering') options = { ...options, deliveryOrdering: true };
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);

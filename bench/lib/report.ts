@@ -5,7 +5,7 @@ import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import type { FullSpeedResult, PacedResult } from './load.js';
 import type { PostgresCeiling, RabbitCeiling } from './machine-limits.js';
-import type { BenchOptions } from './options.js';
+import { BENCH_ORDERING_SUBJECTS, type BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 import type { PhaseCpu, QueueDepth, Sample } from './sampler.js';
 import { round, type Distribution } from './stats.js';
@@ -204,6 +204,11 @@ export function markdownTable(results: BenchResults): string {
   const find = (prefix: string): TargetCheck | undefined => results.targets.find((check) => check.target.startsWith(prefix));
   const { limits, ingress, endToEnd, options } = results;
 
+  if (options.deliveryFilter) section('The bench integration carries a payload filter (--delivery-filter); every event passes it');
+  if (options.deliveryOrdering) {
+    section(`The bench integration delivers in order per subject (--delivery-ordering): ${BENCH_ORDERING_SUBJECTS} subjects round-robin `
+      + 'in every phase');
+  }
   section('Machine limits (same run)');
   if (limits.http) {
     row(`Bare node:http, ~1 KB JSON, ${options.connections} connections`,

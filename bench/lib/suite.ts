@@ -82,7 +82,9 @@ function logTail(file: string, lines = 15): string {
 
 export async function startSuite(
   cleanup: Cleanup,
-  { receiverUrl, signal, profileDir }: { receiverUrl: string; signal: AbortSignal; profileDir?: string },
+  { receiverUrl, signal, profileDir, filter, ordering }: {
+    receiverUrl: string; signal: AbortSignal; profileDir?: string; filter?: Record<string, unknown>; ordering?: 'subject';
+  },
 ): Promise<Suite> {
   for (const service of SERVICES) {
     const entry = join(repoRoot, 'services', service, 'dist', 'main.js');
@@ -122,6 +124,8 @@ export async function startSuite(
       event_types: JSON.stringify(['*']),
       headers: JSON.stringify({}),
       description: 'benchmark: every acme event to the local receiver',
+      filter: filter ? JSON.stringify(filter) : null,
+      ...(ordering ? { ordering } : {}),
       secret_sealed: new SecretBox(encryptionKey).seal(generateSigningSecret()),
     })
     .returning<{ id: string }[]>('id');

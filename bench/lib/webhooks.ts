@@ -5,12 +5,13 @@ import { hmacSha256Hex } from '@hookway/signing';
 export const TARGET_BODY_BYTES = Number(process.env.BENCH_BODY_BYTES) || 1024;
 const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ';
 
-export function acmeBody(eventId: string, size = TARGET_BODY_BYTES): string {
+/** `subject` defaults to one of the event's own (`order/<eventId>`): ordered delivery then never holds it back. */
+export function acmeBody(eventId: string, size = TARGET_BODY_BYTES, subject = `order/${eventId}`): string {
   const payload = {
     eventId,
     eventType: 'order.created',
     occurredAt: new Date().toISOString(),
-    subject: `order/${eventId}`,
+    subject,
     data: {
       orderId: eventId,
       currency: 'EUR',

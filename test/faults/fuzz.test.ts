@@ -123,6 +123,51 @@ describe('fault: garbage in', () => {
     expect(orphans[0]?.count).toBe(0);
   });
 
+  it('source routes and configured sources answer garbage with 4xx envelopes', async () => {
+    const key: [string, string] = ['x-internal-api-key', suite.config.managementApiKey];
+    const json: [string, string] = ['content-type', 'application/json'];
+    const presets = ['github', 'stripe', 'standard-webhooks', 'shopify', 'slack', 'hmac', 'token', 'basic', 'none', 'nope'];
+    const verifier = fc.oneof(fc.constantFrom({ type: 'none' }, { type: 'github' }, { type: 'token', header: 'x-sig' }), fc.record({
+      type: fc.constantFrom(...presets),
+      header: fc.oneof(fc.constantFrom('x-sig', 'X Bad', ''), fc.string({ maxLength: 20 })),
+      algorithm: fc.constantFrom('sha256', 'md5', 'sha512'),
+      encoding: fc.constantFrom('hex', 'base64', 'rot13'),
+      toleranceSeconds: fc.oneof(fc.integer(), fc.constant(300)),
+      username: fc.string({ maxLength: 10 }),
+    }, { requiredKeys: ['type'] }));
+    const mapping = fc.oneof(
+      fc.constant(undefined),
+      fc.record({
+        eventId: fc.oneof(fc.record({ pointer: fc.string({ maxLength: 12 }) }), fc.record({ header: fc.string({ maxLength: 12 }) }), fc.constant({})),
+        eventType: fc.oneof(fc.record({ pointer: fc.constantFrom('/type', '/a/0', '/~1') }), fc.anything()),
+        schema: fc.oneof(fc.constant({ type: 'object' }), fc.constant({ type: 'nonsense' }), fc.constant({ $ref: '#/nowhere' }), fc.anything()),
+      }, { requiredKeys: ['eventId', 'eventType'] }),
+    );
+    let created = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}$/), pathPart), verifier, mapping, fc.oneof(fc.constant(undefined), fc.anything()), async (sourceKey, verifierValue, mappingValue, secret) => {
+        const body = JSON.stringify({ key: sourceKey, name: 'fuzz', verifier: verifierValue, ...(mappingValue === undefined ? {} : { mapping: mappingValue }), ...(typeof secret === 'string' ? { secret } : {}) });
+        const response = await send(suite.managementUrl, 'POST', '/api/v1/sources', [key, json], Buffer.from(body));
+        if (response.status === 201) created += 1;
+        check(`POST /sources (${verifierValue.type})`, response);
+        check(`POST /webhooks/${sourceKey.slice(0, 20)}`, await send(suite.ingressUrl, 'POST', `/api/v1/webhooks/${sourceKey}`,
+          [json, ['stripe-signature', 't=1,v1=zz'], ['webhook-signature', 'v1,@@ v2'], ['webhook-timestamp', '99999999999999'], ['x-sig', 'sha256=']], Buffer.from('{"id":1,"type":[]}')));
+      }),
+      { numRuns: 400, seed: 20261204 },
+    );
+    await fc.assert(
+      fc.asyncProperty(pathPart, bodyBytes, contentType, fc.constantFrom('PATCH', 'POST rotate-secret', 'POST pause', 'DELETE', 'GET'), async (id, body, type, operation) => {
+        const headers: [string, string][] = [key];
+        if (type) headers.push(['content-type', type]);
+        const [method, action] = operation.split(' ') as [string, string | undefined];
+        check(`${operation} /sources/${id.slice(0, 30)}`, await send(suite.managementUrl, method, `/api/v1/sources/${id}${action ? `/${action}` : ''}`, headers, method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body));
+      }),
+      { numRuns: 400, seed: 20261204 },
+    );
+    expect(problems).toEqual([]);
+    expect(created).toBeGreaterThan(0);
+  });
+
   it('management answers injection strings, bad ids and bad bodies with 4xx envelopes or empty results', async () => {
     const key: [string, string] = ['x-internal-api-key', suite.config.managementApiKey];
     const before = await suite.database.db('replay_requests').count<{ count: number }[]>({ count: '*' });

@@ -29,6 +29,20 @@ export interface Accounting {
   unexpected: number;
 }
 
+/** What a scenario may change about the suite it starts; everything else stays as every scenario has it. */
+export interface SuiteOptions {
+  /** Columns of the suite's integration beyond the defaults, e.g. `{ ordering: 'subject' }`. */
+  integration?: Record<string, unknown>;
+  /** A receiver of the scenario's own in place of the recording one; its `requests` are what the accounting counts, and stop() closes it. */
+  receiver?: Receiver;
+}
+
+/** Fields of an acme webhook a scenario sets itself; `data` is merged into the default data. */
+export interface AcmeFields {
+  subject?: string;
+  data?: Record<string, unknown>;
+}
+
 export interface SendResult {
   externalId: string;
   status: number;
@@ -48,7 +62,7 @@ export class Suite {
   readonly logs: string[] = [];
   readonly results: SendResult[] = [];
   private readonly processes = new Map<ServiceName, ChildProcess>();
-  private readonly env: Record<string, string>;
+  private env: Record<string, string>;
   /** Every restart of a service, for the report. */
   readonly restarts: Record<ServiceName, number> = { audit: 0, dispatcher: 0, ingress: 0, management: 0 };
 
@@ -78,10 +92,10 @@ export class Suite {
     };
   }
 
-  static async start(label: string, extraEnv: Record<string, string> = {}): Promise<Suite> {
+  static async start(label: string, extraEnv: Record<string, string> = {}, options: SuiteOptions = {}): Promise<Suite> {
     const database = await createTestDatabase(label);
     const broker = await createTestBroker(label, [200, 500, 1_000, 2_000]);
-    const receiver = await startReceiver();
+    const receiver = options.receiver ?? await startReceiver();
     const config = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix });
     const signingSecret = generateSigningSecret();
     await database.db('integrations').insert({
@@ -91,12 +105,22 @@ export class Suite {
       event_types: JSON.stringify(['*']),
       headers: JSON.stringify({}),
       secret_sealed: new SecretBox(config.secretEncryptionKey).seal(signingSecret),
+      ...options.integration,
     });
-    const ops = { audit: await freePort(), dispatcher: await freePort(), ingress: await freePort(), management: await freePort() };
-    const suite = new Suite(label, database, broker, receiver, config, signingSecret,
-      { ingress: await freePort(), management: await freePort(), ops }, extraEnv);
-    for (const service of SERVICES) await suite.startService(service);
-    return suite;
+    // A free port is only free until someone takes it: on a busy machine an outgoing connection can be given
+    // the same ephemeral port before the service listens. Such a start is tried again on new ports.
+    for (let attempt = 1; ; attempt += 1) {
+      const ops = { audit: await freePort(), dispatcher: await freePort(), ingress: await freePort(), management: await freePort() };
+      const suite = new Suite(label, database, broker, receiver, config, signingSecret,
+        { ingress: await freePort(), management: await freePort(), ops }, extraEnv);
+      try {
+        for (const service of SERVICES) await suite.startService(service);
+        return suite;
+      } catch (error) {
+        for (const name of SERVICES) await suite.kill(name).catch(() => undefined);
+        if (attempt >= 3 || !(error instanceof Error) || !error.message.includes('EADDRINUSE')) throw error;
+      }
+    }
   }
 
   get ingressUrl(): string {
@@ -137,6 +161,16 @@ export class Suite {
     return code;
   }
 
+  /** Changes the environment of services started from now on (an operator's configuration change). */
+  setEnv(changes: Record<string, string | undefined>): void {
+    const env = { ...this.env };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+    this.env = env;
+  }
+
   async restart(name: ServiceName): Promise<void> {
     await this.kill(name);
     this.restarts[name] += 1;
@@ -149,13 +183,13 @@ export class Suite {
   }
 
   /** One signed acme webhook; never throws (network errors are results too). */
-  async sendOne(externalId = `evt_${randomUUID()}`, timeoutMs = 10_000): Promise<SendResult> {
+  async sendOne(externalId = `evt_${randomUUID()}`, timeoutMs = 10_000, fields: AcmeFields = {}): Promise<SendResult> {
     const body = JSON.stringify({
       eventId: externalId,
       eventType: 'order.created',
       occurredAt: new Date().toISOString(),
-      subject: 'order/fault',
-      data: { externalId, padding: 'x'.repeat(200) },
+      subject: fields.subject ?? 'order/fault',
+      data: { externalId, padding: 'x'.repeat(200), ...fields.data },
     });
     try {
       const response = await fetch(`${this.ingressUrl}/api/v1/webhooks/acme`, {

@@ -91,6 +91,9 @@ export class Broker {
   private async open(): Promise<void> {
     const { logger } = this.options;
     this.connection = await amqp.connect(this.options.url, {
+      // No Nagle: a publish or ack written while an earlier write is unanswered would otherwise wait for
+      // that answer (up to ~40 ms on Linux). Corked writes already send one packet per turn of the loop.
+      noDelay: true,
       recovery: {
         initialDelay: 200,
         maxDelay: 5_000,

@@ -13,6 +13,12 @@ export interface Topology {
   exchanges: { events: string; jobs: string; retry: string; dead: string; audit: string };
   queues: { events: string; jobs: string; dead: string; audit: string };
   retryTiers: RetryTier[];
+  /**
+   * Delay queues for jobs held back by their integration's rate limit (PACING_DELAYS_MS, whatever the
+   * retry schedule), on the retry exchange under the routing key `pace.<delay>`; like the retry tiers
+   * they dead-letter back to the jobs exchange when the queue TTL expires.
+   */
+  pacingTiers: RetryTier[];
   /** Routing key of job messages on the jobs exchange. */
   jobRoutingKey: string;
 }
@@ -24,6 +30,9 @@ export function delayLabel(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** The pacing tiers' delays: a rate-limited job waits through the largest one shorter than its wait. */
+export const PACING_DELAYS_MS: readonly number[] = [250, 1_000, 5_000, 30_000];
 
 export function buildTopology(prefix: string, retryScheduleMs: readonly number[]): Topology {
   const unique = [...new Set(retryScheduleMs)];
@@ -46,6 +55,11 @@ export function buildTopology(prefix: string, retryScheduleMs: readonly number[]
       delayMs,
       label: delayLabel(delayMs),
       queue: `${prefix}.dispatcher.retry.${delayLabel(delayMs)}`,
+    })),
+    pacingTiers: PACING_DELAYS_MS.map((delayMs) => ({
+      delayMs,
+      label: `pace.${delayLabel(delayMs)}`,
+      queue: `${prefix}.dispatcher.pace.${delayLabel(delayMs)}`,
     })),
     jobRoutingKey: 'deliver',
   };
@@ -81,7 +95,7 @@ export async function declareTopology(channel: Channel, topology: Topology): Pro
   await channel.bindQueue(queues.dead, exchanges.dead, '');
 
   // Per-queue TTL, never per-message TTL: an expiring message must not wait behind a longer one.
-  for (const tier of topology.retryTiers) {
+  for (const tier of [...topology.retryTiers, ...topology.pacingTiers]) {
     await channel.assertQueue(tier.queue, {
       durable: true,
       arguments: {
@@ -99,7 +113,7 @@ export async function declareTopology(channel: Channel, topology: Topology): Pro
 
 /** Removes every queue and exchange of a topology (tests clean up their own prefix with it). */
 export async function deleteTopology(channel: Channel, topology: Topology): Promise<void> {
-  const queues = [...Object.values(topology.queues), ...topology.retryTiers.map((tier) => tier.queue)];
+  const queues = [...Object.values(topology.queues), ...[...topology.retryTiers, ...topology.pacingTiers].map((tier) => tier.queue)];
   for (const queue of queues) await channel.deleteQueue(queue);
   for (const exchange of Object.values(topology.exchanges)) await channel.deleteExchange(exchange);
 }

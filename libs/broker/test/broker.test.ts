@@ -110,8 +110,10 @@ describe('Broker against RabbitMQ', () => {
       const stop = await resilient.listenTo(fixture.topology.exchanges.audit, ['#'], () => undefined);
       // RabbitMQ's answer to the channel close never arrives; then the connection drops.
       proxy.hold();
+      const sentBefore = proxy.clientBytes();
       const stopped = stop().then(() => 'stopped');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The channel close has gone out (its answer is held): now the connection drops.
+      await waitFor(() => proxy.clientBytes() > sentBefore, { what: 'the channel close to be sent' });
       proxy.cut();
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([stopped, new Promise((resolve) => {

@@ -20,6 +20,8 @@ export interface Config {
   managementApiKey: string;
   managementJwtSecret: string;
   secretEncryptionKey: string;
+  /** Keys that only open (a rotation in progress): sealed values under them keep working until resealed. */
+  secretEncryptionKeyPrevious: string[];
   retryScheduleMs: number[];
   outboundAllowCidrs: string[];
   maxBodyBytes: number;
@@ -32,7 +34,22 @@ export interface Config {
   rotationGraceMs: number;
   /** How often the SSE stream sends a comment line, so proxies keep it open and clients notice a dead server. */
   streamHeartbeatMs: number;
+  /** Most missed job updates GET /stream replays to a client that resumes with Last-Event-ID. */
+  streamResumeWindow: number;
+  /** How often GET /stream reads the audit log for new job facts while a client is connected. */
+  streamPollIntervalMs: number;
+  /** The reconnection delay GET /stream tells EventSource (`retry:`), and the Retry-After of its 503. */
+  streamRetryMs: number;
   sinkBaseUrl: string;
+  /** A job open this long past its due time with nothing recorded is taken to have lost its message. */
+  jobLeaseMs: number;
+  /** How often the dispatcher's sweeper looks for such jobs. */
+  sweepIntervalMs: number;
+  // Inbound sources (issue 17).
+  /** How often each ingress replica reloads every source even without a change notification (the bound on a missed one). */
+  sourceRefreshIntervalMs: number;
+  /** Ingress replicas a source's rate limit is divided among (each replica keeps its own token bucket). */
+  ingressReplicas: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,12h';
@@ -51,8 +68,12 @@ const schema: JSONSchemaType<Config> = {
   required: [
     'nodeEnv', 'logLevel', 'ingressPort', 'managementPort', 'opsPort', 'databaseUrl', 'rabbitmqUrl', 'brokerPrefix',
     'acmeWebhookSecret', 'globexWebhookToken', 'managementApiKey', 'managementJwtSecret', 'secretEncryptionKey',
+    'secretEncryptionKeyPrevious',
     'retryScheduleMs', 'outboundAllowCidrs', 'maxBodyBytes', 'ingressMaxInflightBytes', 'deliveryTimeoutMs', 'dispatcherPrefetch',
     'outboxRelayIntervalMs', 'circuitBreakerThreshold', 'rotationGraceMs', 'streamHeartbeatMs', 'sinkBaseUrl',
+    'jobLeaseMs', 'sweepIntervalMs',
+    'sourceRefreshIntervalMs', 'ingressReplicas',
+    'streamResumeWindow', 'streamPollIntervalMs', 'streamRetryMs',
   ],
   properties: {
     nodeEnv: { type: 'string', enum: ['development', 'test', 'production'] },
@@ -68,6 +89,7 @@ const schema: JSONSchemaType<Config> = {
     managementApiKey: { type: 'string', minLength: 8 },
     managementJwtSecret: { type: 'string', minLength: 16 },
     secretEncryptionKey: { type: 'string', minLength: 16 },
+    secretEncryptionKeyPrevious: { type: 'array', items: { type: 'string', minLength: 16 } },
     retryScheduleMs: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 50 },
     outboundAllowCidrs: { type: 'array', items: { type: 'string' } },
     maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024 },
@@ -78,7 +100,14 @@ const schema: JSONSchemaType<Config> = {
     circuitBreakerThreshold: { type: 'integer', minimum: 1 },
     rotationGraceMs: { type: 'integer', minimum: 0 },
     streamHeartbeatMs: { type: 'integer', minimum: 10 },
+    streamResumeWindow: { type: 'integer', minimum: 0, maximum: 100_000 },
+    streamPollIntervalMs: { type: 'integer', minimum: 10, maximum: 60_000 },
+    streamRetryMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
     sinkBaseUrl: { type: 'string', pattern: '^https?://' },
+    jobLeaseMs: { type: 'integer', minimum: 10 },
+    sweepIntervalMs: { type: 'integer', minimum: 10 },
+    sourceRefreshIntervalMs: { type: 'integer', minimum: 100 },
+    ingressReplicas: { type: 'integer', minimum: 1, maximum: 1000 },
   },
 };
 
@@ -145,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     managementApiKey: secret('MANAGEMENT_API_KEY'),
     managementJwtSecret: secret('MANAGEMENT_JWT_SECRET'),
     secretEncryptionKey: secret('SECRET_ENCRYPTION_KEY'),
+    secretEncryptionKeyPrevious: list(env.SECRET_ENCRYPTION_KEY_PREVIOUS),
     retryScheduleMs,
     outboundAllowCidrs: env.OUTBOUND_ALLOW_CIDRS !== undefined
       ? list(env.OUTBOUND_ALLOW_CIDRS)
@@ -157,8 +187,19 @@ export function loadConfig(env: Env = process.env): Config {
     circuitBreakerThreshold: integer('CIRCUIT_BREAKER_THRESHOLD', 20),
     rotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),
     streamHeartbeatMs: duration('STREAM_HEARTBEAT', '15s'),
+    streamResumeWindow: integer('STREAM_RESUME_WINDOW', 1000),
+    streamPollIntervalMs: duration('STREAM_POLL_INTERVAL', '250ms'),
+    streamRetryMs: duration('STREAM_RETRY', '3s'),
     sinkBaseUrl: env.SINK_BASE_URL ?? `http://127.0.0.1:${ingressPort}`,
+    jobLeaseMs: duration('JOB_LEASE', '5m'),
+    sweepIntervalMs: duration('SWEEP_INTERVAL', '30s'),
+    sourceRefreshIntervalMs: duration('SOURCE_REFRESH_INTERVAL', '30s'),
+    ingressReplicas: integer('INGRESS_REPLICAS', 1),
   };
+  // A delivery still waiting for its answer must never look abandoned.
+  if (candidate.jobLeaseMs <= candidate.deliveryTimeoutMs) {
+    problems.push(`JOB_LEASE (${candidate.jobLeaseMs} ms) must be longer than DELIVERY_TIMEOUT (${candidate.deliveryTimeoutMs} ms)`);
+  }
 
   if (!validate(candidate)) {
     for (const error of validate.errors ?? []) {

@@ -18,6 +18,11 @@ export interface JobMessage {
   eventId: string;
   integrationId: string;
   attempt: number;
+  /**
+   * Set on a job its integration's rate limit held back: the epoch milliseconds of the delivery slot it
+   * reserved. It is delivered then, without reserving another.
+   */
+  notBefore?: number;
 }
 
 /** hookway.dead: a job that exhausted its attempts, got a non-retryable answer, or a poison message. */
@@ -67,6 +72,7 @@ export const jobMessageSchema: JSONSchemaType<JobMessage> = {
     eventId: uuid,
     integrationId: uuid,
     attempt: { type: 'integer', minimum: 1, maximum: 1000 },
+    notBefore: { type: 'integer', minimum: 0, nullable: true },
   },
 };
 

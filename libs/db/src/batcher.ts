@@ -28,6 +28,7 @@ interface Pending<Item, Result> {
 export class Batcher<Item, Result> {
   private queue: Array<Pending<Item, Result>> = [];
   private inFlight = 0;
+  private outstanding = 0;
   private flushScheduled = false;
   private readonly running = new Set<Promise<void>>();
 
@@ -38,12 +39,24 @@ export class Batcher<Item, Result> {
     if (options.maxSize < 1) throw new Error('maxSize must be at least 1');
   }
 
+  /** Items added and not yet written (queued, or in a batch under way): a gauge of the write backlog. */
+  get pending(): number {
+    return this.outstanding;
+  }
+
   add(item: Item): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
+    const result = new Promise<Result>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxSize) this.flush();
       else this.scheduleFlush();
     });
+    this.outstanding += 1;
+    // Registered before the caller's own handlers, so the count is down by the time the caller resumes.
+    const settled = (): void => {
+      this.outstanding -= 1;
+    };
+    result.then(settled, settled);
+    return result;
   }
 
   /** Resolves once every batch started so far, and every item queued so far, has been written. */

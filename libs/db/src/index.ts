@@ -99,3 +99,4 @@ export async function pingDatabase(db: Knex): Promise<void> {
 export { OutboxRelay, type OutboxSource, type OutboxRelayOptions } from './outbox-relay.js';
 export { Batcher, type BatchWriter, type BatcherOptions } from './batcher.js';
 export { PreparedQueries, prepared, type PreparedStatement, type StatementRunner } from './prepared.js';
+export { NotificationListener, type NotificationListenerOptions } from './notification-listener.js';

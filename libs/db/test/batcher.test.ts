@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { waitFor } from '@hookway/testing';
 import { Batcher } from '../src/batcher.js';
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
@@ -35,14 +36,19 @@ describe('Batcher', () => {
   it('runs at most maxInFlight batches at once', async () => {
     let running = 0;
     let most = 0;
+    const gate = deferred();
     const batcher = new Batcher<number, number>(async (items) => {
       running += 1;
       most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await gate.promise;
       running -= 1;
       return items;
     }, { maxSize: 2, maxInFlight: 2 });
-    await Promise.all(Array.from({ length: 20 }, (_, n) => batcher.add(n)));
+    const all = Promise.all(Array.from({ length: 20 }, (_, n) => batcher.add(n)));
+    // Every writer waits on the gate: once two run, a third could only start if the limit failed.
+    await waitFor(() => running === 2, { what: 'two batches to be running' });
+    gate.resolve();
+    await all;
     expect(most).toBe(2);
   });
 
@@ -66,15 +72,39 @@ describe('Batcher', () => {
     await expect(batcher.add(1)).rejects.toThrow('batch writer returned 0 results for 1 items');
   });
 
+  it('counts as pending every item queued or in a batch under way, until its caller has its answer or error', async () => {
+    const gate = deferred();
+    const batcher = new Batcher<number, number>(async (items) => {
+      await gate.promise;
+      if (items.includes(3)) throw new Error('refused');
+      return items;
+    }, { maxSize: 2, maxInFlight: 1 });
+    const results = Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
+    expect(batcher.pending).toBe(3);
+    gate.resolve();
+    expect((await results).map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(batcher.pending).toBe(0);
+  });
+
   it('drain waits for queued and running batches', async () => {
     const written: number[] = [];
+    const gate = deferred();
+    let started = 0;
     const batcher = new Batcher<number, void>(async (items) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      started += 1;
+      await gate.promise;
       written.push(...items);
       return items.map(() => undefined);
     }, { maxSize: 2 });
     for (let n = 0; n < 5; n += 1) void batcher.add(n);
-    await batcher.drain();
+    let drained = false;
+    const draining = batcher.drain().then(() => {
+      drained = true;
+    });
+    await waitFor(() => started > 0, { what: 'a batch to be running' });
+    expect(drained).toBe(false);
+    gate.resolve();
+    await draining;
     expect(written).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -18,11 +18,12 @@ describe('migrations', () => {
     expect(await migrateLatest(database.db)).toEqual([]);
   });
 
-  it('leave delivery_jobs with only the indexes its writes must pay for (004)', async () => {
+  it('leave delivery_jobs with only the indexes its writes must pay for (004, and the sweeper\'s partial index of open jobs, 006, and the ordered subjects\' lines, 009)', async () => {
     const { rows } = await database.db.raw<{ rows: Array<{ indexname: string }> }>(
       `SELECT indexname FROM pg_indexes WHERE tablename = 'delivery_jobs' ORDER BY indexname`);
     expect(rows.map((row) => row.indexname)).toEqual([
-      'delivery_jobs_dead_idx', 'delivery_jobs_dispatch_key', 'delivery_jobs_integration_id_status_index', 'delivery_jobs_pkey',
+      'delivery_jobs_dead_idx', 'delivery_jobs_dispatch_key', 'delivery_jobs_integration_id_status_index',
+      'delivery_jobs_open_idx', 'delivery_jobs_order_idx', 'delivery_jobs_pkey',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
-import { captureLogger, silentLogger } from '@hookway/testing';
+import { captureLogger, silentLogger, waitFor } from '@hookway/testing';
 import { createHttpApp, errorHandler, listen, notFoundHandler, sendData, type RunningServer } from '../src/index.js';
 
 function raw(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -40,8 +40,20 @@ describe('listen', () => {
 
 describe('listen: close()', () => {
   it('ends keep-alive connections whose requests were under way at close, without waiting for keepAliveTimeout', async () => {
+    // The request is answered only once close() has begun, so it is under way at close by construction.
+    let arrived: () => void = () => undefined;
+    const underWay = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let answer: () => void = () => undefined;
+    const closeBegun = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     const app = createHttpApp({ logger: silentLogger() });
-    app.get('/slow', (_req, res) => { setTimeout(() => sendData(res, 200, { ok: true }), 300); });
+    app.get('/slow', (_req, res) => {
+      arrived();
+      void closeBegun.then(() => sendData(res, 200, { ok: true }));
+    });
     const server = await listen(app, 0, '127.0.0.1');
     const agent = new Agent({ keepAlive: true });
     try {
@@ -51,14 +63,13 @@ describe('listen: close()', () => {
           response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
         }).on('error', reject).end();
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      let closed = false;
-      const closing = server.close().then(() => { closed = true; });
+      await underWay;
+      const closing = server.close();
+      answer();
       const response = await answered;
       expect(response).toEqual({ status: 200, connection: 'close' });
-      // Without the fix the server stays open for keepAliveTimeout (65 s) after the answer.
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      expect(closed).toBe(true);
+      // Without the fix the server stays open for keepAliveTimeout (65 s) after the answer: the test times out.
+      await closing;
     } finally {
       agent.destroy();
     }
@@ -113,7 +124,8 @@ describe('request logging', () => {
     const { lines, server } = await serve('debug');
     try {
       await raw(server.port, { 'x-request-id': 'req-log-1' });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The line is written when the response finishes, which may be just after the client has it.
+      await waitFor(() => lines().length > 0, { what: 'the request log line' });
       expect(lines()).toEqual([expect.objectContaining({ message: 'request', requestId: 'req-log-1', path: '/ok', status: 200, level: 'debug' })]);
     } finally {
       await server.close();

@@ -56,3 +56,8 @@ export function isEntryPoint(moduleUrl: string): boolean {
   const modulePath = new URL(moduleUrl).pathname;
   return modulePath === entry || modulePath.replace(/\.(ts|js)$/, '') === entry.replace(/\.(ts|js)$/, '');
 }
+export {
+  checkSealingKeys, countUnopenableIntegrations, resealAll, SEALED_LOCATIONS, secretBoxFor, watchUnopenable,
+  type ResealCounts, type SealedLocation, type UnopenableCensus,
+} from './sealed-secrets.js';
+export { repeatEvery, type Periodic } from './periodic.js';

@@ -23,13 +23,14 @@ export function createMetricsRegistry(service: string): Registry {
   return registry;
 }
 
-async function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
+/** What `work` gives, or `fallback` when it fails or takes longer than `timeoutMs`. */
+async function within<T>(work: () => Promise<T> | T, timeoutMs: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      Promise.resolve().then(check).then((result) => result !== false, () => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
+      Promise.resolve().then(work).catch(() => fallback),
+      new Promise<T>((resolve) => {
+        timer = setTimeout(() => resolve(fallback), timeoutMs);
       }),
     ]);
   } finally {
@@ -37,13 +38,19 @@ async function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean>
   }
 }
 
+function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
+  return within(async () => (await check()) !== false, timeoutMs, false);
+}
+
 export async function startOpsServer(options: {
   port: number;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
+  /** Figures /ready reports beside its checks without being judged by them (e.g. integrations_unopenable). */
+  report?: () => Promise<Record<string, number>>;
   timeoutMs?: number;
 }): Promise<OpsServer> {
-  const { registry, readiness, timeoutMs = 1_000 } = options;
+  const { registry, readiness, report, timeoutMs = 1_000 } = options;
   let draining = false;
   const json = (status: number, body: unknown): [number, string] => [status, JSON.stringify(body)];
 
@@ -64,10 +71,11 @@ export async function startOpsServer(options: {
     }
     if (path === '/ready') {
       const names = Object.keys(readiness);
-      Promise.all(names.map((name) => probe(readiness[name] as ReadinessCheck, timeoutMs))).then((results) => {
+      const figures = report ? within(report, timeoutMs, {}) : Promise.resolve({});
+      Promise.all([Promise.all(names.map((name) => probe(readiness[name] as ReadinessCheck, timeoutMs))), figures]).then(([results, reported]) => {
         const checks = Object.fromEntries(names.map((name, index) => [name, results[index] ? 'up' : 'down']));
         const ready = !draining && results.every(Boolean);
-        respond(json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'not ready', checks }));
+        respond(json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'not ready', checks, ...reported }));
       }, () => respond(json(503, { status: 'not ready' })));
       return;
     }

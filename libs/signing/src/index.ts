@@ -5,4 +5,4 @@ export {
   standardWebhookSignature,
   type StandardWebhookHeaders,
 } from './standard-webhooks.js';
-export { SecretBox } from './secret-box.js';
+export { keyIdOf, SealedValueError, SecretBox, sealingKeyId, UnknownSealingKeyError, unopenableReason } from './secret-box.js';

@@ -30,6 +30,9 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let answer: (request: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200, body: 'ok' });
+  // Delayed answers still pending; close() clears them, or a test's last slow answer (a timeout test waits
+  // seconds) would keep the jest worker alive after its tests ("worker failed to exit gracefully").
+  const delayed = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -48,8 +51,15 @@ export async function startReceiver(): Promise<Receiver> {
         res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
         res.end(reply.body ?? '');
       };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
+      if (reply.delayMs) {
+        const timer = setTimeout(() => {
+          delayed.delete(timer);
+          send();
+        }, reply.delayMs);
+        delayed.add(timer);
+      } else {
+        send();
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +73,8 @@ export async function startReceiver(): Promise<Receiver> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

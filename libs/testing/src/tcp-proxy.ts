@@ -11,6 +11,10 @@ export interface TcpProxy {
   restore(): void;
   /** Stops passing the server's bytes on to the clients (a server that went silent), until the next cut. */
   hold(): void;
+  /** Bytes the clients have sent through the proxy so far (to wait until a client has written something). */
+  clientBytes(): number;
+  /** Sends new connections to another port from now on (another replica behind the same address). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
@@ -18,12 +22,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const sockets = new Set<Socket>();
   const upstreams = new Map<Socket, Socket>();
   let refusing = false;
+  let port = targetPort;
+  let fromClients = 0;
   const server: Server = createServer((client) => {
     if (refusing) {
       client.destroy();
       return;
     }
-    const upstream = connect(targetPort, targetHost);
+    const upstream = connect(port, targetHost);
     upstreams.set(upstream, client);
     upstream.on('close', () => upstreams.delete(upstream));
     for (const socket of [client, upstream]) {
@@ -34,6 +40,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.destroy();
       });
     }
+    client.on('data', (chunk: Buffer) => {
+      fromClients += chunk.length;
+    });
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,6 +63,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.unpipe(client);
         upstream.pause();
       }
+    },
+    clientBytes: () => fromClients,
+    retarget: (next) => {
+      port = next;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -49,13 +49,15 @@ describe('audit service', () => {
     for (const fact of facts) await publisher.publishAudit(fact);
     // The same fact again (a redelivery or a republish after a crash) must not grow the chain.
     await publisher.publishAudit(facts[0]!);
-    await waitFor(async () => (await rows()).length === 3, { what: 'three audit entries' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // One consumer takes the queue in order and appends in order, one batch at a time: once the sentinel
+    // published after the duplicate is stored, the duplicate has been handled.
+    const sentinel = auditFact({ factId: 'replay.requested:sentinel', entityType: 'replay', entityId: 'sentinel', action: 'requested', actor: 'ops' });
+    await publisher.publishAudit(sentinel);
+    await waitFor(async () => (await rows()).some((row) => row.fact_id === sentinel.factId), { what: 'the sentinel entry' });
 
     const stored = await rows();
-    expect(stored).toHaveLength(3);
-    // Concurrent appends take the chain lock in any order: the chain records append order, not publish order.
-    expect(stored.map((row) => row.fact_id).sort()).toEqual(facts.map((fact) => fact.factId).sort());
+    expect(stored).toHaveLength(4);
+    expect(stored.map((row) => row.fact_id).sort()).toEqual([...facts, sentinel].map((fact) => fact.factId).sort());
     expectChainVerifies(stored);
     // Secrets never reach the log, whatever the publisher sent.
     expect(JSON.stringify(stored)).not.toContain('whsec_leak');

@@ -43,9 +43,13 @@ describe('audit service, when PostgreSQL refuses one fact of a batch', () => {
     });
     const rows = (): Promise<EntryRow[]> => database.db<EntryRow>('audit_entries').orderBy('id', 'asc');
     await waitFor(async () => (await rows()).length === good.length, { what: 'the good facts to be appended' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One consumer takes the queue in order and appends one batch at a time: once a fact published after
+    // all of these is stored, everything before it has been handled (and nothing was handed back).
+    const sentinel = auditFact({ factId: 'replay.requested:sentinel', entityType: 'replay', entityId: 'sentinel', action: 'requested', actor: 'ops' });
+    await publisher.publishAudit(sentinel);
+    await waitFor(async () => (await rows()).some((row) => row.fact_id === sentinel.factId), { what: 'the sentinel entry' });
 
-    const stored = await rows();
+    const stored = (await rows()).filter((row) => row.fact_id !== sentinel.factId);
     expect(stored.map((row) => row.fact_id).sort()).toEqual(good.map((fact) => fact.factId).sort());
     expectChainVerifies(stored);
     expect(await fixture.take(fixture.topology.queues.dead)).toBeNull();
@@ -53,8 +57,9 @@ describe('audit service, when PostgreSQL refuses one fact of a batch', () => {
     const messages = lines.map((line) => (JSON.parse(line) as { message: string; factId?: string }));
     expect(messages.filter((line) => line.message === 'audit fact refused by the database; dead-lettered').map((line) => line.factId)).toEqual(['event.received:nul']);
     expect(messages.filter((line) => line.message === 'audit append failed')).toEqual([]);
-    // More facts went through transactions than were published: a batch failed and was retried fact by fact.
+    // More facts went through transactions than were published (the good ones, the refused one, the
+    // sentinel): a batch failed and was retried fact by fact.
     const { facts } = batchSizes((await request(`http://127.0.0.1:${service.opsPort}`).get('/metrics')).text);
-    expect(facts).toBeGreaterThan(good.length + 1);
+    expect(facts).toBeGreaterThan(good.length + 2);
   });
 });

@@ -3,22 +3,31 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Config } from '@hookway/config';
-import type { Logger } from '@hookway/logger';
-import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import type { ConsumeHandler } from '@hookway/broker';
+import { errorFields, type Logger } from '@hookway/logger';
+import {
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, repeatEvery, runMain,
+  secretBoxFor, startOpsServer, watchUnopenable,
+} from '@hookway/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { SecretBox } from '@hookway/signing';
 import { EventRepository } from './data-access/event.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
 import { BatchedJobStore } from './data-access/batched-job.store.js';
 import { JobRepository } from './data-access/job.repository.js';
+import { PacingRepository } from './data-access/pacing.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
+import { StrandedJobRepository } from './data-access/stranded-job.repository.js';
+import { parseRetryAfter } from './domain/delivery-outcome.js';
+import { DeliveryPacer } from './domain/rate-limiter.js';
 import { FanOut } from './domain/fan-out.js';
 import { JobDelivery } from './domain/job-delivery.js';
+import { JobSweeper } from './domain/job-sweeper.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
 import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { cachedOpener } from './outbound/opened-secrets.js';
+import { BrokerPacingPublisher } from './outbound/pacing-publisher.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
 export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
@@ -27,13 +36,16 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
 
   // One keep-alive pool per process: subscribers receive many requests in a row.
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const secretBox = new SecretBox(config.secretEncryptionKey);
+  const secretBox = secretBoxFor(config);
+  // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
+  checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
   const events = new EventRepository(db);
   const integrations = new IntegrationRepository(db);
   const publisher = new BrokerDispatchPublisher(broker);
   const retryPolicy = new RetryPolicy(config.retryScheduleMs);
 
   const registry = createMetricsRegistry('dispatcher');
+  const unopenable = watchUnopenable(db, secretBox, registry);
   const attempts = new Counter({
     name: 'hookway_delivery_attempts_total',
     help: 'Delivery attempts, by outcome and what became of the job (succeeded, retrying, dead)',
@@ -72,6 +84,28 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     publisher,
     maxAttempts: retryPolicy.maxAttempts,
   });
+  const paced = new Counter({
+    name: 'hookway_delivery_paced_total',
+    help: 'Jobs held back before their attempt: by their integration\'s rate limit, or by a receiver\'s 429 retry-after',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const pacingPublisher = new BrokerPacingPublisher(broker);
+  const pacer = new DeliveryPacer({
+    store: new PacingRepository(db),
+    publisher: pacingPublisher,
+    tiersMs: pacingPublisher.tiersMs,
+    onDeferred: (reason) => paced.inc({ reason }),
+  });
+  /** A 429 with retry-after holds every delivery of the integration, on every replica, that long. */
+  const honourTooManyRequests = (integrationId: string, headers: Record<string, unknown> | null): void => {
+    const value = headers?.['retry-after'];
+    const retryAfterMs = parseRetryAfter(typeof value === 'string' ? value : undefined, Date.now());
+    if (retryAfterMs === undefined) return;
+    pacer.pause(integrationId, retryAfterMs).catch((error: unknown) => {
+      logger.warn('could not record a receiver\'s retry-after', { integrationId, error: error instanceof Error ? error.message : String(error) });
+    });
+  };
   const delivery = new JobDelivery({
     jobs,
     integrations,
@@ -80,9 +114,11 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     retryPolicy,
     circuitBreakerThreshold: config.circuitBreakerThreshold,
     openSecret: cachedOpener((sealed) => secretBox.open(sealed)),
+    onUnopenable: () => unopenable.invalidate(),
     onAttempt: (attempt, jobStatus) => {
       attempts.inc({ outcome: attempt.status, job_status: jobStatus });
       latency.observe({ outcome: attempt.status }, attempt.latencyMs / 1000);
+      if (attempt.statusCode === 429) honourTooManyRequests(attempt.integrationId, attempt.responseHeaders);
     },
   });
 
@@ -93,6 +129,7 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     port: config.opsPort,
     registry,
     readiness: infrastructure.readiness,
+    report: unopenable.report,
   });
   new Gauge({
     name: 'hookway_queue_depth',
@@ -108,14 +145,35 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       });
     },
   });
-  await broker.consume(queues.events, fanOutConsumer(fanOutBatched, logger), { prefetch: config.dispatcherPrefetch });
-  await broker.consume(queues.jobs, deliverJobConsumer(delivery, logger), { prefetch: config.dispatcherPrefetch });
+  // Counted once the handler is done with a message (its writes and publishes made): throughput, and
+  // what a test waits for to know that every message it sent has been dealt with.
+  const handled = new Counter({
+    name: 'hookway_dispatcher_messages_handled_total',
+    help: 'Messages the dispatcher finished handling, by queue (events, jobs) and outcome (ack, requeue, dead)',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
+  });
+  const counted = (queue: 'events' | 'jobs', handler: ConsumeHandler): ConsumeHandler => async (message) => {
+    try {
+      const outcome = await handler(message);
+      handled.inc({ queue, outcome: outcome.action });
+      return outcome;
+    } catch (error) {
+      handled.inc({ queue, outcome: 'requeue' });
+      throw error;
+    }
+  };
+  await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
+  await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(delivery, logger, pacer)), { prefetch: config.dispatcherPrefetch });
   logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
+  const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
+  const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');
 
   return {
     opsPort: ops.port,
     stop: async () => {
       ops.drain();
+      await sweeping.stop();
       // In-flight deliveries may take up to the delivery timeout; let them finish and record.
       await broker.stopConsuming(config.deliveryTimeoutMs + 5_000);
       await infrastructure.close();

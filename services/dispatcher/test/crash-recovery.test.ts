@@ -14,7 +14,7 @@ import type { DispatchPublisher } from '../src/domain/ports.js';
 import { RetryPolicy } from '../src/domain/retry-policy.js';
 import { deliverJobConsumer } from '../src/entry-points/queue/deliver-job.consumer.js';
 import { BrokerDispatchPublisher } from '../src/outbound/dispatch-publisher.js';
-import { attemptsOf, jobsOf, sleep, startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
+import { attemptsOf, jobsOf, startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
 // A consumer that died mid-delivery leaves its job 'delivering'. Only RabbitMQ's redelivery of that
 // message may take the attempt over; a second published copy of it may not.
@@ -54,7 +54,8 @@ describe('dispatcher after a consumer died mid-delivery', () => {
     await fx.startService();
 
     await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the abandoned job to be delivered' });
-    await sleep(300);
+    // Both copies (the redelivered one and the fresh one) dealt with: nothing more can reach the sink.
+    await waitFor(async () => (await fx.handledJobMessages()) >= 2, { what: 'both copies of the message to be handled' });
     expect(sink.requests).toHaveLength(1);
     const attempts = await attemptsOf(fx.db, eventId);
     expect(attempts.map((attempt) => attempt.attempt_number)).toEqual([1]);

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '@hookway/signing';
 import { startReceiver, waitFor, type Receiver } from '@hookway/testing';
 import {
-  attemptsOf, consecutiveFailures, jobsOf, sleep, startDispatcher, uniqueProvider, waitForEventStatus, type DispatcherFixture,
+  attemptsOf, consecutiveFailures, jobsOf, startDispatcher, uniqueProvider, waitForEventStatus, type DispatcherFixture,
 } from './dispatcher-fixture.js';
 
 describe('dispatcher delivery', () => {
@@ -65,11 +65,13 @@ describe('dispatcher delivery', () => {
   it('treats a 302 as a retryable failure and never follows the redirect', async () => {
     const sink = await receiver();
     sink.reply((request) => (request.path === '/moved' ? { status: 302, headers: { location: `${sink.url}/elsewhere` } } : { status: 200 }));
+    const handledBefore = await fx.handledJobMessages();
 
     const { eventId, status } = await deliverOne(`${sink.url}/moved`);
 
     expect(status).toBe('failed');
-    await sleep(200);
+    // The three attempts' messages dealt with: any further request would have been made by now.
+    await waitFor(async () => (await fx.handledJobMessages()) - handledBefore >= 3, { what: 'the three attempts to be handled' });
     expect(sink.requests.map((request) => request.path)).toEqual(['/moved', '/moved', '/moved']);
     const [attempt] = await attemptsOf(fx.db, eventId);
     expect(attempt).toMatchObject({ status: 'failed', status_code: 302, error_code: 'REDIRECT_NOT_FOLLOWED' });
@@ -111,11 +113,12 @@ describe('dispatcher delivery', () => {
       .returning<Array<{ id: string }>>('id');
     const message = { jobId: job!.id, eventId, integrationId: integration.id, attempt: 1 };
 
+    const handledBefore = await fx.handledJobMessages();
     await Promise.all([fx.publishJob(message), fx.publishJob(message)]);
 
     await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the job to succeed' });
     await fx.waitForAudit(`job.delivered:${job!.id}`);
-    await sleep(400);
+    await waitFor(async () => (await fx.handledJobMessages()) - handledBefore >= 2, { what: 'both copies to be handled' });
     expect(sink.requests).toHaveLength(1);
     expect(await attemptsOf(fx.db, eventId)).toHaveLength(1);
 

@@ -29,6 +29,8 @@ export interface DispatcherFixture {
   startService(): Promise<void>;
   /** The running service's ops server (/metrics). */
   opsUrl(): string;
+  /** Job messages the running service has finished handling (hookway_dispatcher_messages_handled_total, any outcome). */
+  handledJobMessages(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,12 @@ export interface IntegrationInput {
   state?: 'active' | 'paused' | 'disabled';
   consecutiveFailures?: number;
   previousSecret?: { secret: string; expiresAt: Date };
+  /** Seal the secrets under this master key instead of the service's (an operator's key rotation). */
+  sealedWith?: string;
+  filter?: Record<string, unknown>;
+  rateLimit?: { perSecond: number; burst: number };
+  ordering?: 'subject';
+  orderingOnDead?: 'skip' | 'block';
 }
 
 export interface EventInput {
@@ -115,6 +123,7 @@ export async function startDispatcher(
       }),
     insertIntegration: async (input) => {
       const secret = generateSigningSecret();
+      const box = input.sealedWith ? new SecretBox(input.sealedWith) : secretBox;
       const [row] = await database.db('integrations')
         .insert({
           name: `integration for ${input.provider}`,
@@ -124,9 +133,14 @@ export async function startDispatcher(
           headers: JSON.stringify(input.headers ?? {}),
           state: input.state ?? 'active',
           consecutive_failures: input.consecutiveFailures ?? 0,
-          secret_sealed: secretBox.seal(secret),
-          previous_secret_sealed: input.previousSecret ? secretBox.seal(input.previousSecret.secret) : null,
+          secret_sealed: box.seal(secret),
+          previous_secret_sealed: input.previousSecret ? box.seal(input.previousSecret.secret) : null,
           previous_secret_expires_at: input.previousSecret?.expiresAt ?? null,
+          filter: input.filter ? JSON.stringify(input.filter) : null,
+          rate_limit_per_second: input.rateLimit?.perSecond ?? null,
+          rate_limit_burst: input.rateLimit?.burst ?? null,
+          ordering: input.ordering ?? null,
+          ordering_on_dead: input.orderingOnDead ?? 'skip',
         })
         .returning<Array<{ id: string }>>('id');
       return { id: row!.id, secret };
@@ -153,6 +167,12 @@ export async function startDispatcher(
     opsUrl: () => {
       if (!service) throw new Error('the dispatcher has not started');
       return `http://127.0.0.1:${service.opsPort}`;
+    },
+    handledJobMessages: async () => {
+      if (!service) throw new Error('the dispatcher has not started');
+      const text = await (await fetch(`http://127.0.0.1:${service.opsPort}/metrics`)).text();
+      return [...text.matchAll(/^hookway_dispatcher_messages_handled_total\{[^}]*queue="jobs"[^}]*\} (\d+)$/gm)]
+        .reduce((sum, match) => sum + Number(match[1]), 0);
     },
     close: async () => {
       await service?.stop();
@@ -215,4 +235,3 @@ export function waitForEventStatus(db: Knex, eventId: string, ...statuses: strin
   }, { what: `event ${eventId} to be ${statuses.join('|')}` });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

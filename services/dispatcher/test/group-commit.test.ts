@@ -148,7 +148,7 @@ describe('JobRepository batches', () => {
   };
 
   const attemptOf = (message: JobMessage, statusCode: number): AttemptRecord => ({
-    jobId: message.jobId, eventId: message.eventId, integrationId: message.integrationId, attemptNumber: message.attempt,
+    jobId: message.jobId, eventId: message.eventId, integrationId: message.integrationId, orderKey: null, attemptNumber: message.attempt,
     status: statusCode < 300 ? 'success' : 'failed', statusCode, latencyMs: 12, requestUrl: 'https://example.com/hooks',
     requestHeaders: { 'webhook-id': message.eventId }, responseHeaders: { 'content-type': 'text/plain' }, responseBody: 'ok',
     errorCode: statusCode < 300 ? null : `http_${statusCode}`, errorMessage: null,
@@ -194,9 +194,9 @@ describe('JobRepository batches', () => {
     const outcomes = await repository.recordMany(entries);
 
     expect(outcomes).toEqual([
-      { recorded: true, disabledReason: null },
-      { recorded: true, disabledReason: null },
-      { recorded: true, disabledReason: '2 jobs failed in a row' },
+      { recorded: true, disabledReason: null, released: [] },
+      { recorded: true, disabledReason: null, released: [] },
+      { recorded: true, disabledReason: '2 jobs failed in a row', released: [] },
       { recorded: false },
     ]);
     expect(await consecutiveFailures(fx.db, succeeded.integrationId)).toBe(0);
@@ -225,7 +225,7 @@ describe('JobRepository batches', () => {
       { attempt: attemptOf({ ...job, attempt: 2 }, 200), completion: succeeded, disableReasonFor: () => null },
     ]);
 
-    expect(outcomes).toEqual([{ recorded: false }, { recorded: true, disabledReason: null }]);
+    expect(outcomes).toEqual([{ recorded: false }, { recorded: true, disabledReason: null, released: [] }]);
     const [stored] = await jobsOf(fx.db, job.eventId);
     expect(stored).toMatchObject({ status: 'succeeded', attempt_count: 2 });
     expect((await attemptsOf(fx.db, job.eventId)).map((attempt) => attempt.attempt_number)).toEqual([2]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeadMessage } from '@hookway/contracts';
 import { startReceiver, waitFor, type ReceivedRequest, type Receiver, type ReceiverReply } from '@hookway/testing';
 import {
-  attemptsOf, consecutiveFailures, eventStatus, jobsOf, sleep, startDispatcher, uniqueProvider, waitForEventStatus, type DispatcherFixture,
+  attemptsOf, consecutiveFailures, eventStatus, jobsOf, startDispatcher, uniqueProvider, waitForEventStatus, type DispatcherFixture,
 } from './dispatcher-fixture.js';
 
 // Retries go through the real retry tiers (queue-level TTL, dead-lettered back to the jobs exchange),
@@ -114,6 +114,7 @@ describe('dispatcher retries and dead letters (schedule 100ms, 200ms, 300ms)', (
   });
 
   it('when the receiver answers 400, the job dies after one attempt and is never retried', async () => {
+    const handledBefore = await fx.handledJobMessages();
     const { eventIds: [eventId] } = await publishTo('bad-request', () => ({ status: 400, body: 'unknown field' }));
 
     expect(await waitForEventStatus(fx.db, eventId!, 'failed', 'processed')).toBe('failed');
@@ -122,7 +123,12 @@ describe('dispatcher retries and dead letters (schedule 100ms, 200ms, 300ms)', (
     const [letter] = await deadLettersFor(fx, job!.id, deadLetters);
     expect(letter!.reason).toBe('HTTP_400: endpoint answered 400; not retried');
     await fx.waitForAudit(`job.dead_lettered:${job!.id}:1`);
-    await sleep(schedule[0]! * 3);
+    // Its one message handled: a retry would have been published before that (and show up here).
+    await waitFor(async () => (await fx.handledJobMessages()) - handledBefore >= 1, { what: 'the job message to be handled' });
+    expect(await fx.handledJobMessages()).toBe(handledBefore + 1);
+    for (const queue of [fx.queues.topology.queues.jobs, ...fx.queues.topology.retryTiers.map((tier) => tier.queue)]) {
+      expect(await fx.queues.depth(queue)).toBe(0);
+    }
     expect(receipts(eventId!)).toHaveLength(1);
   });
 
@@ -260,7 +266,7 @@ describe('dispatcher behind the SSRF guard (no address allowed)', () => {
     expect(attempts[0]).toMatchObject({ status: 'failed', error_code: 'SSRF_BLOCKED', status_code: null });
     const [letter] = await deadLettersFor(fx, job!.id, []);
     expect(letter!.reason).toMatch(/^SSRF_BLOCKED: /);
-    await sleep(300);
+    await waitFor(async () => (await fx.handledJobMessages()) >= 1, { what: 'the job message to be handled' });
     expect(sink.requests).toHaveLength(0);
   });
 });

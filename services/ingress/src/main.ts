@@ -1,16 +1,19 @@
 // Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, makes them durable in the
 // events table (which is the outbox), and publishes them for the dispatcher.
 import type { Config } from '@hookway/config';
-import { OutboxRelay, pingDatabase } from '@hookway/db';
+import { NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
-import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { BatchedEventStore } from './data-access/batched-event.store.js';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
 import { EventRepository } from './data-access/event.repository.js';
 import { publishEventMessages } from './domain/event-publisher.js';
-import { createProviderRegistry } from './domain/providers/registry.js';
+import { SourceRepository } from './data-access/source.repository.js';
+import { builtinProviders } from './domain/providers/registry.js';
+import { builtinSecrets } from './domain/sources/builtin-sources.js';
+import { SourceCatalog } from './domain/sources/source-catalog.js';
 import { WebhookIntake } from './domain/webhook-intake.js';
 import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
 import { mountWebhookRoutes } from './entry-points/http/webhook.routes.js';
@@ -40,7 +43,36 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
     marksInFlight: 2,
     onInsertBatch: (size) => insertBatchSize.observe(size),
   });
-  const intake = new WebhookIntake({ providers: createProviderRegistry(config), events: store, broker, logger });
+  // Sources live in memory; PostgreSQL's NOTIFY at commit (migration 007's trigger) asks for a reload, and the
+  // refresh interval bounds how long a missed notification can leave a replica behind.
+  const secretBox = secretBoxFor(config);
+  const sources = new SourceCatalog({
+    reader: new SourceRepository(db),
+    openSecret: (sealed) => secretBox.open(sealed),
+    builtinSecrets: builtinSecrets(config),
+    replicas: config.ingressReplicas,
+    refreshIntervalMs: config.sourceRefreshIntervalMs,
+    logger,
+    fallback: builtinProviders(config),
+  });
+  const sourceChanges = new NotificationListener({
+    url: config.databaseUrl,
+    channel: 'hookway_sources',
+    logger,
+    applicationName: 'hookway-ingress-sources',
+    onNotify: () => sources.refresh(),
+  });
+  await sources.start();
+  await sourceChanges.start();
+  new Gauge({
+    name: 'hookway_ingress_inserts_pending',
+    help: 'Accepted webhooks waiting for their INSERT (queued for a statement, or in one under way)',
+    registers: [registry],
+    collect: function collect(this: Gauge) {
+      this.set(store.insertsPending);
+    },
+  });
+  const intake = new WebhookIntake({ providers: sources, events: store, broker, logger });
   const relay = new OutboxRelay(
     eventOutboxSource(events, (event) => publishEventMessages(broker, event)),
     { db, logger, name: 'events', intervalMs: config.outboxRelayIntervalMs, graceMs: RELAY_GRACE_MS },
@@ -101,6 +133,8 @@ export async function start(config: Config, logger: Logger): Promise<{ stop(): P
       ops.drain();
       await server.close();
       await relay.stop();
+      await sourceChanges.stop();
+      await sources.stop();
       await intake.drain();
       // Queued inserts and marks are written before the pool closes; each batch is one statement.
       await store.drain();

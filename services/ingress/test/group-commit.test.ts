@@ -23,22 +23,22 @@ async function insertBatchSizes(opsUrl: string): Promise<BatchSizes> {
   return { count: read('count'), sum: read('sum') };
 }
 
+/** Webhooks waiting for their INSERT, from the ingress gauge. */
+async function insertsPending(opsUrl: string): Promise<number> {
+  const text = (await request(opsUrl).get('/metrics')).text;
+  const match = /^hookway_ingress_inserts_pending\{[^}]*\} (\d+)$/m.exec(text);
+  if (!match) throw new Error('hookway_ingress_inserts_pending is not on /metrics');
+  return Number(match[1]);
+}
+
 /**
  * Runs `send` while every write to the events table is held by a SHARE lock: the insert statements
  * already running wait on it, so the webhooks that arrive meanwhile queue up in the batcher, as under
- * load. `settled()` returns once an insert waits on the lock and the requests sent so far have had
- * time to reach the batcher.
+ * load. `settled(n)` returns once n webhooks in all wait for their insert (queued or in a held statement).
  */
-async function whileEventWritesHeld(db: Knex, send: (settled: () => Promise<void>) => Promise<void>): Promise<void> {
-  const settled = async (): Promise<void> => {
-    await waitFor(async () => {
-      const { rows } = await db.raw<{ rows: { waiting: number }[] }>(
-        `SELECT count(*) AS waiting FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO events%'`,
-      );
-      return (rows[0]?.waiting ?? 0) > 0;
-    }, { what: 'an insert to wait on the lock' });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+async function whileEventWritesHeld(db: Knex, opsUrl: string, send: (settled: (inHand: number) => Promise<void>) => Promise<void>): Promise<void> {
+  const settled = async (inHand: number): Promise<void> => {
+    await waitFor(async () => (await insertsPending(opsUrl)) === inHand, { what: `${inHand} webhooks to wait for their insert` });
   };
   const trx = await db.transaction();
   try {
@@ -77,9 +77,9 @@ describe('group commit of accepted webhooks', () => {
     const before = await insertBatchSizes(harness.opsUrl);
     const bodies = Array.from({ length: 100 }, () => acmeBody());
     let sent: Promise<Response>[] = [];
-    await whileEventWritesHeld(harness.database.db, async (settled) => {
+    await whileEventWritesHeld(harness.database.db, harness.opsUrl, async (settled) => {
       sent = bodies.map((body) => postAcme(body));
-      await settled();
+      await settled(100);
     });
     const responses = await Promise.all(sent);
 
@@ -103,12 +103,12 @@ describe('group commit of accepted webhooks', () => {
     const body = acmeBody();
     let others: Promise<Response>[] = [];
     let copies: Promise<Response>[] = [];
-    await whileEventWritesHeld(harness.database.db, async (settled) => {
+    await whileEventWritesHeld(harness.database.db, harness.opsUrl, async (settled) => {
       // Other webhooks take the running statements first, so the ten copies share one queued statement.
       others = Array.from({ length: 10 }, () => postAcme(acmeBody()));
-      await settled();
+      await settled(10);
       copies = Array.from({ length: 10 }, () => postAcme(body));
-      await settled();
+      await settled(20);
     });
     const responses = await Promise.all(copies);
     expect((await Promise.all(others)).map((response) => response.status)).toEqual(others.map(() => 202));
@@ -127,12 +127,12 @@ describe('group commit of accepted webhooks', () => {
     const bad = acmeBody({ data: { note: 'a\u0000b' } });
     let first: Promise<Response>[] = [];
     let rest: Promise<Response>[] = [];
-    await whileEventWritesHeld(harness.database.db, async (settled) => {
+    await whileEventWritesHeld(harness.database.db, harness.opsUrl, async (settled) => {
       // The first ten take the running statements; the refused one then shares a queued statement with the rest.
       first = good.slice(0, 10).map((body) => postAcme(body));
-      await settled();
+      await settled(10);
       rest = [bad, ...good.slice(10)].map((body) => postAcme(body));
-      await settled();
+      await settled(21);
     });
     const [badResponse, ...restResponses] = await Promise.all(rest);
     const goodResponses = [...(await Promise.all(first)), ...restResponses];

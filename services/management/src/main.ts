@@ -4,30 +4,36 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Config } from '@hookway/config';
-import type { Logger } from '@hookway/logger';
+import { errorFields, type Logger } from '@hookway/logger';
 import { OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
-import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
-import { generateSigningSecret, SecretBox } from '@hookway/signing';
+import {
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, watchUnopenable,
+} from '@hookway/runtime';
+import { generateSigningSecret } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
 import { DeadLetterReplayRepository } from './data-access/dead-letter-replay.repository.js';
 import { DeliveryAttemptRepository } from './data-access/delivery-attempt.repository.js';
 import { DeliveryJobRepository } from './data-access/delivery-job.repository.js';
 import { EventRepository } from './data-access/event.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
+import { JobFactRepository } from './data-access/job-fact.repository.js';
+import { OverviewRepository } from './data-access/overview.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
 import { transactional } from './data-access/unit-of-work.js';
 import { BulkReplayService } from './domain/bulk-replay.service.js';
 import { EndpointProbeService } from './domain/endpoint-probe.service.js';
 import { EventViews } from './domain/event-views.js';
 import { IntegrationService } from './domain/integration.service.js';
+import { SourceService } from './domain/source.service.js';
+import { SourceRepository } from './data-access/source.repository.js';
 import { JobOperationsService } from './domain/job-operations.service.js';
 import { ReplayService } from './domain/replay.service.js';
 import { urlChecker } from './domain/url-check.js';
-import { JobStream, jobUpdateOf } from './domain/job-stream.js';
-import { isAuditFact, parseMessage } from '@hookway/contracts';
+import { JobStream } from './domain/job-stream.js';
 import { Gauge } from 'prom-client';
+import { consoleRoutes } from './entry-points/http/console.routes.js';
 import { managementApi } from './entry-points/http/router.js';
 
 export interface RunningManagement {
@@ -46,7 +52,10 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const guard = new SsrfGuard(config.outboundAllowCidrs);
   const sender = new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard });
-  const secretBox = new SecretBox(config.secretEncryptionKey);
+  const secretBox = secretBoxFor(config);
+  const unopenable = watchUnopenable(db, secretBox, registry);
+  // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
+  checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
   const jobDestination = { exchange: broker.topology.exchanges.jobs, routingKey: broker.topology.jobRoutingKey };
   const inTransaction = transactional(db);
 
@@ -70,13 +79,15 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     logger,
   });
 
-  // Job and attempt updates for GET /stream: the dispatcher's job facts, followed live from the audit exchange.
-  // Followed only while a client is connected (see JobStream).
-  const jobStream: JobStream = new JobStream(() => broker.listenTo(broker.topology.exchanges.audit, ['job.#'], (message) => {
-    const parsed = parseMessage(message.content, isAuditFact);
-    const update = parsed.ok ? jobUpdateOf(parsed.value) : undefined;
-    if (update) jobStream.publish(update);
-  }));
+  // Job and attempt updates for GET /stream: the job facts of the audit log, read by position (so a client
+  // resumes with Last-Event-ID on any replica), and read only while a client is connected (see JobStream).
+  const jobStream = new JobStream(new JobFactRepository(db), {
+    pollIntervalMs: config.streamPollIntervalMs,
+    resumeWindow: config.streamResumeWindow,
+    onPollError: (error) => logger.warn('stream could not read the job facts; trying again', {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  });
   let closeStreams: () => void = () => undefined;
   new Gauge({
     name: 'hookway_stream_clients',
@@ -89,6 +100,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
 
   const app = createHttpApp({ logger });
   app.use(httpMetrics(registry));
+  // The operator console's built bundle, next to src/ and dist/ alike (console/dist).
+  app.use('/console', consoleRoutes(new URL('../console/dist/', import.meta.url)));
   app.use('/api/v1', managementApi({
     openApi,
     health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
@@ -98,6 +111,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
       stream: jobStream,
       auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key' }),
       heartbeatMs: config.streamHeartbeatMs,
+      retryMs: config.streamRetryMs,
+      logger,
       onStop: (close) => {
         closeStreams = close;
       },
@@ -129,12 +144,27 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
     bulkReplays,
     attempts,
     auditEntries: new AuditEntryRepository(db),
+    sourceService: new SourceService({
+      inTransaction,
+      sources: new SourceRepository(db),
+      publisher: broker,
+      secretBox,
+      // The built-in acme and globex sources verify with these while their rows hold no secret.
+      builtinSecrets: new Map([['acme', config.acmeWebhookSecret], ['globex', config.globexWebhookToken]]),
+      rotationGraceMs: config.rotationGraceMs,
+    }),
+    overview: new OverviewRepository(db),
   }));
   app.use(notFoundHandler());
   app.use(errorHandler());
 
   const server = await listen(app, config.managementPort);
-  const ops = await startOpsServer({ port: config.opsPort, registry, readiness: infrastructure.readiness });
+  const ops = await startOpsServer({
+    port: config.opsPort,
+    registry,
+    readiness: infrastructure.readiness,
+    report: unopenable.report,
+  });
   relay.start();
   logger.info('management listening', { port: server.port, opsPort: ops.port });
 
@@ -146,6 +176,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningMana
       // Open event streams never end by themselves: end them, or closing the server would wait forever.
       closeStreams();
       await server.close();
+      await jobStream.idle();
       await bulkReplays.stop();
       await relay.stop();
       await infrastructure.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
+import { SecretBox, sealingKeyId } from '@hookway/signing';
 import { startReceiver, type Receiver, type ReceivedRequest } from '@hookway/testing';
 import {
   dataOf, errorOf, insertAttempt, insertEvent, insertJob, integrationBody, publishedFact, startManagement, type ManagementFixture,
@@ -71,6 +72,23 @@ describe('POST /integrations/:id/test and /verify', () => {
     expect(await publishedFact(fx, `integration.tested:${integration.id}:test-1`)).toMatchObject({
       actor: 'grace', details: { success: true, statusCode: 200, webhookId: ping.webhookId },
     });
+  });
+
+  it('when the signing secret opens under no configured key, test and verify answer 409 SECRET_UNOPENABLE and send nothing', async () => {
+    const integration = await create('/unopenable');
+    const oldKey = 'a-key-this-service-does-not-have';
+    await fx.db('integrations').where({ id: integration.id }).update({ secret_sealed: new SecretBox(oldKey).seal(integration.secret) });
+    for (const action of ['test', 'verify']) {
+      const response = await fx.post(`/api/v1/integrations/${integration.id}/${action}`);
+      expect(response.status).toBe(409);
+      expect(errorOf(response)).toMatchObject({ code: 'SECRET_UNOPENABLE', details: { integrationId: integration.id } });
+      expect(errorOf(response).message).toContain(`signing secret sealed under an unknown key ${sealingKeyId(oldKey)}`);
+    }
+    expect(receiver.requests.filter((request) => request.path === '/unopenable')).toHaveLength(0);
+    // /ready names the count and stays ready: the other integrations still deliver.
+    const ready = await fetch(`http://127.0.0.1:${fx.service.opsPort}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', integrations_unopenable: 1 });
   });
 
   it('when the endpoint answers 503, the ping reports failure with the status and its body', async () => {

@@ -365,6 +365,9 @@ describe('pause, resume and secret rotation', () => {
     const statuses = Object.fromEntries((await fx.db('delivery_jobs').select<{ id: string; status: string }[]>('id', 'status'))
       .map((row) => [row.id, row.status]));
     expect([statuses[neverTried], statuses[triedTwice], statuses[dead], statuses[othersParked]]).toEqual(['pending', 'retrying', 'dead', 'parked']);
+    // Each released job's event is rolled up again: a released retry is what an operator must see.
+    const eventStatus = async (id: string) => (await fx.db('events').where({ id }).first<{ status: string }>('status')).status;
+    expect([await eventStatus(e1), await eventStatus(e2), await eventStatus(e4)]).toEqual(['processing', 'retrying', 'pending']);
 
     const jobMessages = await fx.taken(fx.broker.topology.queues.jobs);
     expect(jobMessages.map((message) => message.body)).toEqual(expect.arrayContaining([
@@ -398,12 +401,8 @@ describe('pause, resume and secret rotation', () => {
     expect(await publishedFact(fx, `integration.resumed:${integration.id}:resume-raced`)).toMatchObject({ details: { previousState: 'active', releasedJobs: 1 } });
   });
 
-  it('when the broker refuses the released jobs\' messages, parks them again and fails, so resuming again releases them', async () => {
-    const integration = await create('refused');
-    await fx.db('integrations').where({ id: integration.id }).update({ state: 'paused' });
-    const eventId = await insertEvent(fx.db);
-    const parked = await insertJob(fx.db, { eventId, integrationId: integration.id, status: 'parked', attemptCount: 0 });
-    const refusing = new IntegrationService({
+  /** The service over the same database, with a broker that refuses every job message. */
+  const refusingService = (): IntegrationService => new IntegrationService({
       inTransaction: transactional(fx.db),
       integrations: new IntegrationRepository(fx.db),
       jobs: new DeliveryJobRepository(fx.db),
@@ -414,13 +413,31 @@ describe('pause, resume and secret rotation', () => {
       generateSecret: generateSigningSecret,
       checkUrl: () => Promise.resolve(),
       rotationGraceMs: 1_000,
-    });
+  });
+
+  it('when the broker refuses the released jobs\' messages, parks them again and fails, so resuming again releases them', async () => {
+    const integration = await create('refused');
+    await fx.db('integrations').where({ id: integration.id }).update({ state: 'paused' });
+    const eventId = await insertEvent(fx.db);
+    const parked = await insertJob(fx.db, { eventId, integrationId: integration.id, status: 'parked', attemptCount: 0 });
+    const refusing = refusingService();
     await expect(refusing.resume(integration.id, { actor: 'ops', requestId: 'refused-1' })).rejects.toBeInstanceOf(BrokerUnavailableError);
     expect(await fx.db('delivery_jobs').where({ id: parked }).first()).toMatchObject({ status: 'parked', attempt_count: 0 });
 
     const retried = await fx.post(`/api/v1/integrations/${integration.id}/resume`);
     expect([retried.status, metaOf(retried)]).toEqual([200, { releasedJobs: 1 }]);
     expect(messageFor(await fx.taken(fx.broker.topology.queues.jobs), parked)?.body).toMatchObject({ jobId: parked, attempt: 1 });
+  });
+
+  it('when a released retry is parked again because the broker refused its message, its event goes back from retrying', async () => {
+    const integration = await create('refused retry');
+    await fx.db('integrations').where({ id: integration.id }).update({ state: 'paused' });
+    const eventId = await insertEvent(fx.db, { status: 'processing' });
+    const parked = await insertJob(fx.db, { eventId, integrationId: integration.id, status: 'parked', attemptCount: 1 });
+    const refusing = refusingService();
+    await expect(refusing.resume(integration.id, { actor: 'ops', requestId: 'refused-2' })).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(await fx.db('delivery_jobs').where({ id: parked }).first()).toMatchObject({ status: 'parked', attempt_count: 1 });
+    expect(await fx.db('events').where({ id: eventId }).first()).toMatchObject({ status: 'processing' });
   });
 
   it('rotate-secret returns a new secret once, keeps the old one sealed until the grace window ends, and audits no secret', async () => {

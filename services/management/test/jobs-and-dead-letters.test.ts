@@ -122,7 +122,7 @@ describe('GET /jobs/:id and POST /jobs/:id/retry', () => {
     expect(await publishedFact(fx, `job.retry_requested:${jobId}:retry-now`)).toMatchObject({ actor: 'api-key', details: { attempt: 3 } });
   });
 
-  it.each(['pending', 'delivering', 'parked'])('when the job is %s, retry answers 409 JOB_NOT_RETRYABLE with the status and publishes nothing', async (status) => {
+  it.each(['pending', 'delivering', 'parked', 'waiting'])('when the job is %s, retry answers 409 JOB_NOT_RETRYABLE with the status and publishes nothing', async (status) => {
     const eventId = await insertEvent(fx.db);
     const jobId = await insertJob(fx.db, { eventId, integrationId, status, attemptCount: status === 'pending' ? 0 : 1 });
     const response = await fx.post(`/api/v1/jobs/${jobId}/retry`);

@@ -139,6 +139,9 @@ export interface SeedJob {
   createdAt?: string;
   completedAt?: string | null;
   nextAttemptAt?: string | null;
+  /** The subject an ordered integration's job is delivered in order within, and its place there (the event's seq). */
+  orderKey?: string | null;
+  orderSeq?: number | null;
 }
 
 export async function insertJob(db: Knex, seed: SeedJob): Promise<string> {
@@ -155,6 +158,8 @@ export async function insertJob(db: Knex, seed: SeedJob): Promise<string> {
     created_at: seed.createdAt ?? new Date().toISOString(),
     completed_at: seed.completedAt ?? null,
     next_attempt_at: seed.nextAttemptAt ?? null,
+    order_key: seed.orderKey ?? null,
+    order_seq: seed.orderSeq ?? null,
   });
   return id;
 }

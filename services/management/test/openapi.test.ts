@@ -53,11 +53,18 @@ describe('openapi/management.yaml', () => {
     await insertAttempt(fx.db, { jobId: deadJob, eventId, integrationId: integration.id, attemptNumber: 1, status: 'failed', statusCode: 500 });
     const pendingEvent = await insertEvent(fx.db);
     const pendingJob = await insertJob(fx.db, { eventId: pendingEvent, integrationId: integration.id, status: 'pending' });
+    // Held behind the open job of its subject, and old enough to be the overview's oldest pending job.
+    const waitingJob = await insertJob(fx.db, {
+      eventId: await insertEvent(fx.db), integrationId: integration.id, status: 'waiting', orderKey: 'order 1', orderSeq: 2, createdAt: '2020-01-01T00:00:00.000Z',
+    });
     const unknown = crypto.randomUUID();
     const bulk = dataOf<{ bulkReplayId: string }>(await fx.post('/api/v1/dead-letters/replay').send({ all: true }));
     await waitFor(async () => dataOf<{ status: string }>(await fx.get(`/api/v1/dead-letter-replays/${bulk.bulkReplayId}`)).status !== 'running');
     const reader = fx.bearer('reader', 'webhooks:read');
     const i = `/api/v1/integrations/${integration.id}`;
+    const source = dataOf<{ id: string }>(await fx.post('/api/v1/sources').send({ key: 'oas-github', name: 'oas', verifier: { type: 'github' } }));
+    const doomedSource = dataOf<{ id: string }>(await fx.post('/api/v1/sources').send({ key: 'oas-doomed', name: 'doomed', verifier: { type: 'none' } }));
+    const s = `/api/v1/sources/${source.id}`;
 
     const calls: [string, () => request.Test][] = [
       ['GET /health', () => fx.http.get('/api/v1/health')],
@@ -84,8 +91,34 @@ describe('openapi/management.yaml', () => {
       ['POST /integrations/{id}/rotate-secret', () => fx.post(`${i}/rotate-secret`)],
       ['POST /integrations/{id}/test', () => fx.post(`${i}/test`)],
       ['POST /integrations/{id}/verify', () => fx.post(`${i}/verify`)],
+      ['POST /integrations', () => fx.post('/api/v1/integrations').send(integrationBody({
+        name: 'controlled', filter: { 'data.total': { $gte: 1000 } }, rateLimit: { perSecond: 5 },
+      }))],
+      ['POST /integrations', () => fx.post('/api/v1/integrations').send(integrationBody({ filter: { 'data.total': { $regex: 'x' } } }))],
+      ['PATCH /integrations/{id}', () => fx.patch(i).send({ filter: { type: 'order.created' }, rateLimit: { perSecond: 2, burst: 4 } })],
+      ['POST /integrations', () => fx.post('/api/v1/integrations').send(integrationBody({ name: 'ordered', ordering: 'subject', orderingOnDead: 'block' }))],
+      ['POST /integrations', () => fx.post('/api/v1/integrations').send(integrationBody({ ordering: 'events' }))],
+      ['PATCH /integrations/{id}', () => fx.patch(i).send({ ordering: 'subject', orderingOnDead: 'block' })],
+      ['PATCH /integrations/{id}', () => fx.patch(i).send({ orderingOnDead: 'wait' })],
+      ['POST /integrations/{id}/filter-test', () => fx.post(`${i}/filter-test`).send({ event: { type: 'order.created', data: { total: 5 } } })],
+      ['POST /integrations/{id}/filter-test', () => fx.post(`${i}/filter-test`).send({ event: { type: 'x' }, filter: { $or: [] } })],
+      ['POST /integrations/{id}/filter-test', () => fx.post(`/api/v1/integrations/${unknown}/filter-test`).send({ event: { type: 'x' } })],
       ['GET /integrations/{id}/stats', () => fx.get(`${i}/stats`)],
       ['DELETE /integrations/{id}/deliveries', () => fx.delete(`${i}/deliveries`)],
+      ['GET /sources', () => fx.get('/api/v1/sources')],
+      ['POST /sources', () => fx.post('/api/v1/sources').send({ key: 'oas-stripe', name: 'stripe', verifier: { type: 'stripe' }, rateLimit: { perSecond: 5, burst: 10 } })],
+      ['POST /sources', () => fx.post('/api/v1/sources').send({ key: 'oas-stripe', name: 'stripe again', verifier: { type: 'stripe' } })],
+      ['POST /sources', () => fx.post('/api/v1/sources').send({ key: 'oas-bad', name: 'bad', verifier: { type: 'hmac' } })],
+      ['GET /sources/{id}', () => fx.get(s)],
+      ['GET /sources/{id}', () => fx.get(`/api/v1/sources/${unknown}`)],
+      ['PATCH /sources/{id}', () => fx.patch(s).send({ name: 'renamed' })],
+      ['PATCH /sources/{id}', () => fx.patch(s).send({ mapping: { eventId: {} } })],
+      ['DELETE /sources/{id}', () => fx.delete(`/api/v1/sources/${doomedSource.id}`)],
+      ['DELETE /sources/{id}', () => fx.delete(`/api/v1/sources/${doomedSource.id}`)],
+      ['POST /sources/{id}/pause', () => fx.post(`${s}/pause`)],
+      ['POST /sources/{id}/resume', () => fx.post(`${s}/resume`)],
+      ['POST /sources/{id}/rotate-secret', () => fx.post(`${s}/rotate-secret`).send({ graceSeconds: 60 })],
+      ['POST /sources/{id}/rotate-secret', () => fx.post(`${s}/rotate-secret`).send({ graceSeconds: -1 })],
       ['GET /event-types', () => fx.get('/api/v1/event-types')],
       ['GET /events', () => fx.get('/api/v1/events')],
       ['GET /events/{id}', () => fx.get(`/api/v1/events/${eventId}`)],
@@ -94,6 +127,8 @@ describe('openapi/management.yaml', () => {
       ['POST /events/{id}/replay', () => fx.post(`/api/v1/events/${eventId}/replay`).send({ requestedBy: 'ops', reason: 'oas' })],
       ['GET /jobs/{id}', () => fx.get(`/api/v1/jobs/${deadJob}`)],
       ['GET /jobs/{id}', () => fx.get(`/api/v1/jobs/${unknown}`)],
+      ['GET /jobs/{id}', () => fx.get(`/api/v1/jobs/${waitingJob}`)],
+      ['POST /jobs/{id}/retry', () => fx.post(`/api/v1/jobs/${waitingJob}/retry`)],
       ['POST /jobs/{id}/retry', () => fx.post(`/api/v1/jobs/${deadJob}/retry`)],
       ['POST /jobs/{id}/retry', () => fx.post(`/api/v1/jobs/${pendingJob}/retry`)],
       ['POST /jobs/{id}/retry', () => fx.post(`/api/v1/jobs/${deadJob}/retry`).send({ colour: 'red' })],
@@ -109,6 +144,8 @@ describe('openapi/management.yaml', () => {
       ['GET /deliveries', () => fx.get('/api/v1/deliveries')],
       ['GET /audit-entries', () => fx.get('/api/v1/audit-entries')],
       ['GET /audit-entries/verify', () => fx.get('/api/v1/audit-entries/verify')],
+      ['GET /stats/overview', () => fx.get('/api/v1/stats/overview?minutes=5')],
+      ['GET /stats/overview', () => fx.get('/api/v1/stats/overview?minutes=0')],
     ];
     const checker = responseChecker(withInlineResponses(spec));
     const { statuses, problems } = await checker.walk(calls);

@@ -6,6 +6,10 @@ import * as operations from './20261122_002_operations.js';
 import * as eventStatus from './20261122_003_event_status.js';
 import * as jobIndexes from './20261122_004_job_indexes.js';
 import * as eventStatusLock from './20261122_005_event_status_lock.js';
+import * as jobSweeps from './20261204_006_job_sweeps.js';
+import * as sources from './20261204_007_sources.js';
+import * as deliveryControl from './20261204_008_delivery_control.js';
+import * as orderedDelivery from './20261205_009_ordered_delivery.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +22,10 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_003_event_status', eventStatus],
   ['20261122_004_job_indexes', jobIndexes],
   ['20261122_005_event_status_lock', eventStatusLock],
+  ['20261204_006_job_sweeps', jobSweeps],
+  ['20261204_007_sources', sources],
+  ['20261204_008_delivery_control', deliveryControl],
+  ['20261205_009_ordered_delivery', orderedDelivery],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

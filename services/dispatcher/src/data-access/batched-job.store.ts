@@ -65,6 +65,10 @@ export class BatchedJobStore implements JobStore {
     return this.jobs.park(jobId);
   }
 
+  subjectHead(integrationId: string, orderKey: string): Promise<JobMessage | undefined> {
+    return this.jobs.subjectHead(integrationId, orderKey);
+  }
+
   /** Resolves once every claim and record queued so far has been written (or has failed). */
   async drain(): Promise<void> {
     await this.claims.drain();

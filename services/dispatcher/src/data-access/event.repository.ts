@@ -1,7 +1,7 @@
 // Events as the dispatcher reads them, and the status roll-up from their jobs (one database function,
 // hookway_refresh_event_status, see migration 003: it locks the event row, so a stale roll-up never wins).
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
-import type { EventStatus } from '@hookway/contracts';
+import type { EventStatus, FilterableEvent } from '@hookway/contracts';
 import type { EventStore, EventSummary } from '../domain/ports.js';
 import type { OutboundEvent } from '@hookway/outbound';
 
@@ -39,7 +39,17 @@ export function sortedUnique(ids: readonly string[]): string[] {
 }
 
 const FIND_EVENT_SUMMARIES = prepared('dispatcher_find_event_summaries',
-  'SELECT id, provider, type FROM events WHERE id = ANY($1::uuid[])');
+  'SELECT id, provider, type, subject, seq::text AS seq FROM events WHERE id = ANY($1::uuid[])');
+
+// Served by the partial index events_pending_subject_idx (009): only events no fan-out has reached are in it.
+const FIND_PENDING_BEFORE = prepared('dispatcher_find_pending_before', `
+  SELECT DISTINCT e.id, e.provider, e.type, e.subject, e.seq::text AS seq
+    FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(provider, subject, seq)
+    JOIN events e ON e.provider = t.provider AND e.subject = t.subject AND e.seq < t.seq
+   WHERE e.status = 'pending' AND e.subject IS NOT NULL`);
+
+const FIND_FILTERABLES = prepared('dispatcher_find_filterables',
+  'SELECT id, type, subject, data, provider FROM events WHERE id = ANY($1::uuid[])');
 
 export class EventRepository implements EventStore {
   private readonly sql: PreparedQueries;
@@ -50,6 +60,19 @@ export class EventRepository implements EventStore {
 
   async findSummaries(eventIds: readonly string[]): Promise<EventSummary[]> {
     return this.sql.query<EventSummary>(FIND_EVENT_SUMMARIES, [eventIds]);
+  }
+
+  async findPendingBefore(events: readonly EventSummary[]): Promise<EventSummary[]> {
+    const withSubject = events.filter((event): event is EventSummary & { subject: string } => event.subject !== null);
+    if (withSubject.length === 0) return [];
+    return this.sql.query<EventSummary>(FIND_PENDING_BEFORE, [
+      withSubject.map((event) => event.provider), withSubject.map((event) => event.subject), withSubject.map((event) => event.seq),
+    ]);
+  }
+
+  async findFilterables(eventIds: readonly string[]): Promise<Map<string, FilterableEvent>> {
+    const rows = await this.sql.query<FilterableEvent & { id: string }>(FIND_FILTERABLES, [eventIds]);
+    return new Map(rows.map(({ id, type, subject, data, provider }) => [id, { type, subject, data, provider }]));
   }
 
   async refreshStatuses(eventIds: readonly string[]): Promise<Map<string, EventStatus>> {

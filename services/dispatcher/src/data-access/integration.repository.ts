@@ -1,21 +1,29 @@
 // Integrations as the dispatcher needs them: who subscribes to a provider, and where and how to deliver.
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
-import type { IntegrationState } from '@hookway/contracts';
+import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
 import type { DeliveryTarget, IntegrationStore, SubscribedIntegration } from '../domain/ports.js';
 
 interface IntegrationRow {
   id: string;
   event_types: unknown;
+  filter: PayloadFilter | null;
+  ordering: IntegrationOrdering;
+}
+
+function toSubscribed(row: IntegrationRow): SubscribedIntegration {
+  return { id: row.id, eventTypes: stringArray(row.event_types), filter: row.filter, ordering: row.ordering };
 }
 
 /** The columns a delivery needs; the grace window is judged by the database clock, the same one that set it. */
-export const DELIVERY_TARGET_COLUMNS = `i.id AS target_id, i.state AS target_state, i.url AS target_url, i.headers AS target_headers,
+export const DELIVERY_TARGET_COLUMNS = `i.id AS target_id, i.state AS target_state, i.ordering_on_dead AS target_ordering_on_dead,
+  i.url AS target_url, i.headers AS target_headers,
   i.secret_sealed AS target_secret_sealed, i.previous_secret_sealed AS target_previous_secret_sealed,
   i.previous_secret_expires_at > now() AS target_previous_secret_active`;
 
 export interface DeliveryTargetRow {
   target_id: string | null;
   target_state: IntegrationState;
+  target_ordering_on_dead: OrderingOnDead;
   target_url: string;
   target_headers: unknown;
   target_secret_sealed: string;
@@ -28,6 +36,7 @@ export function toDeliveryTarget(row: DeliveryTargetRow): DeliveryTarget | undef
   return {
     id: row.target_id,
     state: row.target_state,
+    orderingOnDead: row.target_ordering_on_dead,
     url: row.target_url,
     headers: objectOf(row.target_headers),
     secretSealed: row.target_secret_sealed,
@@ -44,7 +53,7 @@ function objectOf(value: unknown): Record<string, unknown> {
 }
 
 const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers',
-  `SELECT id, provider, event_types FROM integrations WHERE provider = ANY($1::text[]) AND state = 'active' ORDER BY id`);
+  `SELECT id, provider, event_types, filter, ordering FROM integrations WHERE provider = ANY($1::text[]) AND state = 'active' ORDER BY id`);
 
 export class IntegrationRepository implements IntegrationStore {
   private readonly sql: PreparedQueries;
@@ -58,15 +67,15 @@ export class IntegrationRepository implements IntegrationStore {
     const byProvider = new Map<string, SubscribedIntegration[]>();
     for (const row of rows) {
       const subscribers = byProvider.get(row.provider) ?? [];
-      subscribers.push({ id: row.id, eventTypes: stringArray(row.event_types) });
+      subscribers.push(toSubscribed(row));
       byProvider.set(row.provider, subscribers);
     }
     return byProvider;
   }
 
   async findById(integrationId: string): Promise<SubscribedIntegration | undefined> {
-    const row = await this.db<IntegrationRow>('integrations').select('id', 'event_types').where({ id: integrationId }).first();
-    return row ? { id: row.id, eventTypes: stringArray(row.event_types) } : undefined;
+    const row = await this.db<IntegrationRow>('integrations').select('id', 'event_types', 'filter', 'ordering').where({ id: integrationId }).first();
+    return row ? toSubscribed(row) : undefined;
   }
 
   async disabledByJob(integrationId: string, jobId: string): Promise<string | undefined> {

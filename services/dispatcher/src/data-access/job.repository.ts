@@ -9,7 +9,7 @@
 // The claim accepts attempt N when the job has made N-1 attempts and nobody is delivering it: a fresh
 // job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
 // service released (it sets status back to pending/retrying and publishes attempt_count + 1).
-import { PreparedQueries, prepared, type Knex } from '@hookway/db';
+import { PreparedQueries, prepared, type Knex, type StatementRunner } from '@hookway/db';
 import type { IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
 import type {
   AttemptRecord, AttemptSummary, ClaimedJob, DispatchJob, DispatchRequest, JobCompletion, JobRecord, RecordOutcome,
@@ -31,6 +31,7 @@ interface JobRow {
   last_error: string | null;
   next_attempt_at: Date | null;
   completed_at: Date | null;
+  order_key: string | null;
 }
 
 interface AttemptRow {
@@ -53,6 +54,7 @@ function toJob(row: JobRow): JobRecord {
     lastError: row.last_error,
     nextAttemptAt: row.next_attempt_at,
     completedAt: row.completed_at,
+    orderKey: row.order_key,
   };
 }
 
@@ -67,14 +69,36 @@ function toJob(row: JobRow): JobRecord {
 // when it has no job at all (nothing subscribes; "has a job" also counts an earlier run's, which the
 // statement's snapshot sees). An event no longer `pending` was rolled up by a delivery already: left alone.
 // The rows are locked in id order, as every other writer of several events locks them.
+//
+// A job of an ordered integration ($9 order_key, $10 order_seq set) joins its subject's line: it may go
+// (pending) only when no job of the subject is open and none waits ahead of it, and it is the first of the
+// subject among the batch's new jobs; otherwise it waits (no message, see RELEASE_NEXT). The caller holds
+// the subjects' locks (LOCK_SUBJECTS), so the line this statement reads cannot change under it.
 const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
-  WITH created AS (
-    INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts)
-    SELECT wanted.event_id, wanted.integration_id, wanted.replay_request_id, 'pending', 0, $1::integer
-      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS wanted(event_id, replay_request_id, integration_id)
+  WITH wanted AS (
+    SELECT w.*, row_number() OVER (PARTITION BY w.integration_id, w.order_key ORDER BY w.order_seq, w.event_id) AS place
+      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $9::text[], $10::bigint[])
+        AS w(event_id, replay_request_id, integration_id, order_key, order_seq)
+     WHERE w.order_key IS NULL
+        OR NOT EXISTS (SELECT 1 FROM delivery_jobs x
+                        WHERE x.event_id = w.event_id AND x.integration_id = w.integration_id
+                          AND COALESCE(x.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(w.replay_request_id, '${NIL_UUID}'::uuid))
+  ),
+  created AS (
+    INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts, order_key, order_seq)
+    SELECT wanted.event_id, wanted.integration_id, wanted.replay_request_id,
+           CASE WHEN wanted.order_key IS NULL THEN 'pending'
+                WHEN wanted.place = 1 AND NOT EXISTS (
+                  SELECT 1 FROM delivery_jobs o
+                   WHERE o.integration_id = wanted.integration_id AND o.order_key = wanted.order_key AND o.order_key IS NOT NULL
+                     AND (o.status IN ('pending', 'delivering', 'retrying', 'parked')
+                          OR (o.status = 'waiting' AND o.order_seq < wanted.order_seq))) THEN 'pending'
+                ELSE 'waiting' END,
+           0, $1::integer, wanted.order_key, wanted.order_seq
+      FROM wanted
      ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
-    RETURNING id, event_id, replay_request_id, integration_id, true AS unpublished
+    RETURNING id, event_id, replay_request_id, integration_id, status = 'pending' AS unpublished
   ),
   first_dispatched AS (
     UPDATE events e
@@ -100,7 +124,9 @@ const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
 // same message may take it over, never a second published copy running concurrently. One statement
 // claims the jobs of many messages; the event and the delivery target come back with each claim.
 // When two messages of one job meet in a batch, the UPDATE takes at most one of them (the caller
-// decides which one owns the claim, see claimMany).
+// decides which one owns the claim, see claimMany). The jobs are locked in id order first (the ARRAY()
+// sub-select runs to completion before the UPDATE scans), as management's release of parked jobs locks
+// them, so the two cannot deadlock.
 const CLAIM_JOBS = prepared('dispatcher_claim_jobs', `
   WITH wanted AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::boolean[])
@@ -111,9 +137,13 @@ const CLAIM_JOBS = prepared('dispatcher_claim_jobs', `
        SET status = 'delivering', attempt_count = m.attempt, updated_at = now()
       FROM wanted m
      WHERE j.id = m.job_id
+       AND j.id = ANY(ARRAY(SELECT l.id FROM delivery_jobs l
+                             WHERE l.id = ANY($1::uuid[]) AND l.status NOT IN ('succeeded', 'failed', 'dead', 'parked', 'waiting')
+                             ORDER BY l.id
+                               FOR NO KEY UPDATE))
        AND j.event_id = m.event_id
        AND j.integration_id = m.integration_id
-       AND j.status NOT IN ('succeeded', 'failed', 'dead', 'parked')
+       AND j.status NOT IN ('succeeded', 'failed', 'dead', 'parked', 'waiting')
        AND ((j.attempt_count = m.attempt - 1 AND j.status <> 'delivering')
             OR (m.redelivered AND j.attempt_count = m.attempt AND j.status = 'delivering'))
      RETURNING j.*
@@ -176,6 +206,42 @@ const EXTEND_STREAK = prepared('dispatcher_extend_streak', `
 const DISABLE_INTEGRATION = prepared('dispatcher_disable_integration', `
   UPDATE integrations SET state = 'disabled', disabled_reason = $2::text, updated_at = now() WHERE id = $1::uuid`);
 
+// The subjects' locks, taken before anything of their lines is read or changed, in one order (of their
+// hashes: a collision only makes two subjects wait for each other) by every writer of a line: fan-out,
+// the recording of the attempts that end jobs, and the sweeper.
+export const LOCK_SUBJECTS = prepared('dispatcher_lock_subjects', `
+  SELECT count(*) AS locked
+    FROM (SELECT pg_advisory_xact_lock(s.lock_id)
+            FROM (SELECT DISTINCT hashtextextended(t.integration_id::text || '/' || t.order_key, 0) AS lock_id
+                    FROM unnest($1::uuid[], $2::text[]) AS t(integration_id, order_key)
+                   ORDER BY 1) s) l`);
+
+// The next job of each subject whose open job just ended ($3: it died) goes: the waiting job earliest in
+// ingress order becomes pending, and its first message is published after the commit. A dead job lets it
+// go only when its integration skips (or no longer orders); with 'block' the subject waits for the dead
+// event's replay. A subject that still has an open job (a replay ahead of it, say) keeps its line.
+export const RELEASE_NEXT = prepared('dispatcher_release_next', `
+  UPDATE delivery_jobs j SET status = 'pending', updated_at = now()
+    FROM (SELECT DISTINCT ON (w.integration_id, w.order_key) w.id
+            FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS s(integration_id, order_key, after_dead)
+            JOIN integrations i ON i.id = s.integration_id
+            JOIN delivery_jobs w ON w.integration_id = s.integration_id AND w.order_key = s.order_key
+                                AND w.order_key IS NOT NULL AND w.status = 'waiting'
+           WHERE (NOT s.after_dead OR i.ordering_on_dead = 'skip' OR i.ordering IS NULL)
+             AND NOT EXISTS (SELECT 1 FROM delivery_jobs o
+                              WHERE o.integration_id = s.integration_id AND o.order_key = s.order_key AND o.order_key IS NOT NULL
+                                AND o.status IN ('pending', 'delivering', 'retrying', 'parked'))
+           ORDER BY w.integration_id, w.order_key, w.order_seq, w.id) nxt
+   WHERE j.id = nxt.id
+  RETURNING j.id, j.event_id, j.integration_id, j.order_key`);
+
+const SUBJECT_HEAD = prepared('dispatcher_subject_head', `
+  SELECT id, event_id, integration_id FROM delivery_jobs
+   WHERE integration_id = $1::uuid AND order_key = $2::text AND order_key IS NOT NULL
+     AND status = 'pending' AND attempt_count = 0
+   ORDER BY order_seq, id
+   LIMIT 1`);
+
 const PARK = prepared('dispatcher_park_job', `
   UPDATE delivery_jobs SET status = 'parked', attempt_count = attempt_count - 1, updated_at = now()
    WHERE id = $1::uuid AND status = 'delivering'
@@ -200,10 +266,15 @@ export class JobRepository {
    * returns every job of the dispatches, those created by an earlier run included.
    */
   async createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]> {
-    const wanted = dispatches.flatMap(({ dispatch, integrationIds }) =>
-      integrationIds.map((integrationId) => ({ ...dispatch, integrationId })));
+    const wanted = dispatches.flatMap(({ dispatch, integrationIds, ordered }) =>
+      integrationIds.map((integrationId) => ({
+        ...dispatch,
+        integrationId,
+        ...(ordered?.integrationIds.includes(integrationId) ? { orderKey: ordered.subject, orderSeq: ordered.seq } : {}),
+      })));
     const firstDispatches = dispatches.filter(({ dispatch }) => dispatch.replayRequestId === null);
-    const rows = await this.sql.query<{
+    const subjects = wanted.filter((pair) => pair.orderKey !== undefined);
+    const create = (sql: StatementRunner) => sql.query<{
       id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean;
     }>(CREATE_FOR_DISPATCHES, [
       maxAttempts,
@@ -214,7 +285,14 @@ export class JobRepository {
       dispatches.map(({ dispatch }) => dispatch.replayRequestId),
       firstDispatches.map(({ dispatch }) => dispatch.eventId),
       firstDispatches.map(({ integrationIds }) => integrationIds.length > 0),
+      wanted.map((pair) => pair.orderKey ?? null),
+      wanted.map((pair) => pair.orderSeq ?? null),
     ]);
+    // Ordered jobs join their subjects' lines under the subjects' locks; the rest need no transaction.
+    const rows = subjects.length === 0 ? await create(this.sql) : await this.sql.transaction(async (tx) => {
+      await tx.query(LOCK_SUBJECTS, [subjects.map((pair) => pair.integrationId), subjects.map((pair) => pair.orderKey)]);
+      return create(tx);
+    });
     return rows.map((row) => ({
       id: row.id, eventId: row.event_id, replayRequestId: row.replay_request_id, integrationId: row.integration_id,
       unpublished: row.unpublished,
@@ -255,6 +333,11 @@ export class JobRepository {
     return { attemptNumber: row.attempt_number, statusCode: row.status_code, latencyMs: row.latency_ms, errorCode: row.error_code };
   }
 
+  async subjectHead(integrationId: string, orderKey: string): Promise<JobMessage | undefined> {
+    const [row] = await this.sql.query<{ id: string; event_id: string; integration_id: string }>(SUBJECT_HEAD, [integrationId, orderKey]);
+    return row ? { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id, attempt: 1 } : undefined;
+  }
+
   async park(jobId: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const [parked] = await tx.query<Pick<JobRow, 'event_id'>>(PARK, [jobId]);
@@ -276,8 +359,13 @@ export class JobRepository {
     const column = <T>(pick: (entry: AttemptEntry) => T): T[] => unique.map(pick);
     const streakChanges = unique.filter((entry) => entry.completion.status === 'succeeded' || entry.completion.status === 'dead');
     const streakIntegrations = sortedUnique(streakChanges.map((entry) => entry.attempt.integrationId));
+    // An ordered job that ends lets the next one of its subject go: its subject's lock comes first of all.
+    const endingInLine = streakChanges.filter((entry) => entry.attempt.orderKey !== null);
 
     return this.sql.transaction(async (tx): Promise<RecordOutcome[]> => {
+      if (endingInLine.length > 0) {
+        await tx.query(LOCK_SUBJECTS, [endingInLine.map((entry) => entry.attempt.integrationId), endingInLine.map((entry) => entry.attempt.orderKey)]);
+      }
       // Integrations are locked in id order before anything changes them, so concurrent batches cannot
       // deadlock on them (a batch that touches one integration cannot close a cycle).
       if (streakIntegrations.length > 1) {
@@ -326,11 +414,34 @@ export class JobRepository {
       const eventIds = unique.filter(wasRecorded).map((entry) => entry.attempt.eventId);
       if (eventIds.length > 0) await tx.query(REFRESH_EVENT_STATUSES, [sortedUnique(eventIds)]);
 
+      const ended = endingInLine.filter(wasRecorded);
+      const released = new Map<string, JobMessage[]>();
+      if (ended.length > 0) {
+        const rows = await tx.query<{ id: string; event_id: string; integration_id: string; order_key: string }>(RELEASE_NEXT, [
+          ended.map((entry) => entry.attempt.integrationId),
+          ended.map((entry) => entry.attempt.orderKey),
+          ended.map((entry) => entry.completion.status === 'dead'),
+        ]);
+        // Each release is published by the entry whose job ended in that subject.
+        const subjectOf = (integrationId: string, orderKey: string | null): string => `${integrationId}/${orderKey ?? ''}`;
+        const enderOf = new Map(ended.map((entry) => [subjectOf(entry.attempt.integrationId, entry.attempt.orderKey), entry]));
+        for (const row of rows) {
+          const ender = enderOf.get(subjectOf(row.integration_id, row.order_key));
+          if (!ender) continue;
+          const key = keyOf(ender.attempt.jobId, ender.attempt.attemptNumber);
+          released.set(key, [...(released.get(key) ?? []), { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id, attempt: 1 }]);
+        }
+      }
+
       // Only the first entry of an attempt can have been recorded; a repeat finds it no longer ours.
       return entries.map((entry): RecordOutcome => {
         const first = byKey.get(keyOf(entry.attempt.jobId, entry.attempt.attemptNumber));
         if (first !== entry || !wasRecorded(entry)) return { recorded: false };
-        return { recorded: true, disabledReason: disabled.get(entry) ?? null };
+        return {
+          recorded: true,
+          disabledReason: disabled.get(entry) ?? null,
+          released: released.get(keyOf(entry.attempt.jobId, entry.attempt.attemptNumber)) ?? [],
+        };
       });
     });
   }

@@ -21,12 +21,17 @@ export class ReplayRequestRepository implements ReplayRequestStore {
     return { id: row.id, eventId: row.event_id, status: row.status, integrationId: row.integration_id };
   }
 
-  async markDispatched(replayRequestId: string, jobCount: number): Promise<void> {
+  async markDispatched(replayRequestId: string): Promise<number> {
+    // The count is taken from the committed jobs, not from what this run saw: two runs of one replay at once
+    // each see only the jobs they inserted (a concurrent insert is skipped by ON CONFLICT and invisible to the
+    // statement's snapshot), and the later one would record 0. By now the other run's insert has committed.
     // dispatched_at keeps the first dispatch's time when a redelivered message repeats this.
-    await this.db('replay_requests').where({ id: replayRequestId }).update({
-      status: 'dispatched',
-      dispatched_at: this.db.raw('COALESCE(dispatched_at, now())'),
-      job_count: jobCount,
-    });
+    const rows = await this.db.raw<{ rows: Array<{ job_count: number }> }>(`
+      UPDATE replay_requests
+         SET status = 'dispatched', dispatched_at = COALESCE(dispatched_at, now()),
+             job_count = (SELECT count(*)::int FROM delivery_jobs WHERE replay_request_id = ?)
+       WHERE id = ?
+      RETURNING job_count`, [replayRequestId, replayRequestId]);
+    return rows.rows[0]?.job_count ?? 0;
   }
 }

@@ -2,7 +2,9 @@
 // delivery"): 2xx succeeds; 3xx fails (redirects are not followed); 410 asks to disable the
 // integration; other 4xx are final except 408 and 429; 5xx, timeouts and connection errors are
 // worth retrying, except a request that cannot be built or that the SSRF guard refused; 429 and 503
-// carry the subscriber's Retry-After when it sent one.
+// carry the subscriber's Retry-After when it sent one. A job whose signing secret no configured key opens
+// was never sent: it dies at once and disables its integration, whose later jobs then park until an
+// operator fixes the key ring (no retry can fix it, and dying one by one would fill the dead letters).
 
 /** What one HTTP attempt produced, transport-neutral. */
 export type DeliveryResult =
@@ -14,7 +16,7 @@ export type DeliveryResult =
     }
   | {
       kind: 'error';
-      /** TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DNS_LOOKUP_FAILED, INVALID_REQUEST, SSRF_BLOCKED or the client's own code. */
+      /** TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, DNS_LOOKUP_FAILED, INVALID_REQUEST, SSRF_BLOCKED, SECRET_UNOPENABLE or the client's own code. */
       errorCode: string;
       message: string;
       latencyMs: number;
@@ -32,12 +34,18 @@ export type DeliveryOutcome =
  */
 const NON_RETRYABLE_ERRORS = new Set(['INVALID_REQUEST', 'SSRF_BLOCKED']);
 
+/** The request could not be signed: its secret opens under no key of the ring (not sent at all). */
+export const SECRET_UNOPENABLE = 'SECRET_UNOPENABLE';
+
 export function errorCodeForStatus(statusCode: number): string {
   return statusCode >= 300 && statusCode < 400 ? 'REDIRECT_NOT_FOLLOWED' : `HTTP_${statusCode}`;
 }
 
 export function classifyOutcome(result: DeliveryResult, now: number = Date.now()): DeliveryOutcome {
   if (result.kind === 'error') {
+    if (result.errorCode === SECRET_UNOPENABLE) {
+      return { kind: 'disable-integration', errorCode: result.errorCode, reason: result.message };
+    }
     if (NON_RETRYABLE_ERRORS.has(result.errorCode)) {
       return { kind: 'dead', errorCode: result.errorCode, reason: result.message };
     }

@@ -10,8 +10,9 @@
 import { auditFact, type EventMessage, type EventStatus } from '@hookway/contracts';
 import { logsDebug, type Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
+import { applyPayloadFilters } from './payload-filter.js';
 import type {
-  Dispatch, DispatchJob, DispatchPublisher, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
+  Dispatch, DispatchJob, DispatchPublisher, DispatchRequest, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
 } from './ports.js';
 
 export type FanOutResult =
@@ -37,6 +38,7 @@ export interface FanOutDeps {
 interface Plan {
   request: FanOutRequest;
   dispatch: Dispatch;
+  event: EventSummary;
   scopedTo: string | null;
   subscribers: SubscribedIntegration[];
 }
@@ -52,9 +54,9 @@ export class FanOut {
 
   /** One result per request, in their order. A message delivered twice in one batch counts once. */
   async dispatchMany(requests: readonly FanOutRequest[]): Promise<FanOutResult[]> {
-    const planned = await this.plan(requests);
+    const { planned, taken } = await this.plan(requests);
     const plans = new Map<string, Plan>();
-    for (const plan of planned) {
+    for (const plan of [...taken, ...planned]) {
       if ('dispatch' in plan && !plans.has(dispatchKey(plan.dispatch))) plans.set(dispatchKey(plan.dispatch), plan);
     }
     const results = plans.size > 0 ? await this.fanOut(plans) : new Map<string, FanOutResult>();
@@ -65,7 +67,7 @@ export class FanOut {
   private async fanOut(plans: ReadonlyMap<string, Plan>): Promise<Map<string, FanOutResult>> {
     const { events, jobs, publisher, maxAttempts } = this.deps;
     const created = await jobs.createForDispatches(
-      [...plans.values()].map(({ dispatch, subscribers }) => ({ dispatch, integrationIds: subscribers.map((integration) => integration.id) })),
+      [...plans.values()].map(dispatchRequest),
       maxAttempts,
     );
     const jobsOf = new Map<string, DispatchJob[]>();
@@ -90,7 +92,8 @@ export class FanOut {
     return results;
   }
 
-  private async plan(requests: readonly FanOutRequest[]): Promise<Planned[]> {
+  /** One plan per request, and the plans of the earlier events of ordered subjects taken in (see pendingBefore). */
+  private async plan(requests: readonly FanOutRequest[]): Promise<{ planned: Planned[]; taken: Plan[] }> {
     const { events, integrations } = this.deps;
     const originals = requests.filter((request) => request.message.kind === 'event').map((request) => request.message.eventId);
     const found = originals.length > 0 ? await events.findSummaries(originals) : [];
@@ -98,6 +101,7 @@ export class FanOut {
     const subscribersOf = found.length > 0
       ? await integrations.findActiveByProviders(found.map((event) => event.provider))
       : new Map<string, SubscribedIntegration[]>();
+    const taken = await this.pendingBefore(requests, found, byId, subscribersOf);
 
     const planned: Planned[] = [];
     for (const request of requests) {
@@ -107,11 +111,39 @@ export class FanOut {
         continue;
       }
       const event = byId.get(message.eventId);
-      planned.push(event
-        ? { request, dispatch: { eventId: event.id, replayRequestId: null }, scopedTo: null, subscribers: subscribersTo(event, subscribersOf) }
-        : { rejected: `event ${message.eventId} does not exist` });
+      planned.push(event ? firstDispatch(request, event, subscribersOf) : { rejected: `event ${message.eventId} does not exist` });
     }
-    return planned;
+    await applyPayloadFilters([...taken, ...planned.filter((plan): plan is Plan => 'dispatch' in plan)], events);
+    return { planned, taken };
+  }
+
+  /**
+   * An ordered integration must get the jobs of a subject's earlier events before a later one's: an event
+   * whose own message is late (held by a replica that died, republished by the outbox relay, in another
+   * batch) is fanned out now, by the first fan-out of a later event of its subject. Its own message then
+   * finds its jobs made. Only events still `pending` (no fan-out has reached them) are looked for.
+   */
+  private async pendingBefore(
+    requests: readonly FanOutRequest[],
+    found: readonly EventSummary[], byId: ReadonlyMap<string, EventSummary>, subscribersOf: ReadonlyMap<string, SubscribedIntegration[]>,
+  ): Promise<Plan[]> {
+    const ordered = found.filter((event) => event.subject !== null
+      && subscribersTo(event, subscribersOf).some((integration) => integration.ordering === 'subject'));
+    if (ordered.length === 0) return [];
+    const earlier = (await this.deps.events.findPendingBefore(ordered)).filter((event) => !byId.has(event.id));
+    // Each is logged and published under the correlation of a later event of its subject that took it in.
+    const requestOfSubject = new Map<string, FanOutRequest>();
+    for (const request of requests) {
+      const event = byId.get(request.message.eventId);
+      if (event?.subject != null && request.message.kind === 'event') requestOfSubject.set(`${event.provider}/${event.subject}`, request);
+    }
+    // Their plans answer no message; they come first, so the batch keeps ingress order.
+    return earlier.flatMap((event) => {
+      const trigger = requestOfSubject.get(`${event.provider}/${event.subject ?? ''}`);
+      if (!trigger) return [];
+      const message: EventMessage = { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
+      return [firstDispatch({ message, context: trigger.context }, event, subscribersOf)];
+    });
   }
 
   private async planReplay(request: FanOutRequest): Promise<Planned> {
@@ -127,16 +159,16 @@ export class FanOut {
     const subscribers = replay.integrationId !== null
       ? [await integrations.findById(replay.integrationId)].filter((integration) => integration !== undefined)
       : subscribersTo(event, await integrations.findActiveByProviders([event.provider]));
-    return { request, dispatch: { eventId: event.id, replayRequestId: replay.id }, scopedTo: replay.integrationId, subscribers };
+    return { request, dispatch: { eventId: event.id, replayRequestId: replay.id }, event, scopedTo: replay.integrationId, subscribers };
   }
 
   /** A replay's bookkeeping and audit fact, and the log line of the dispatch. */
   private async settle(plan: Plan, dispatched: readonly DispatchJob[], status: EventStatus | undefined): Promise<FanOutResult> {
     const { dispatch, request, scopedTo, subscribers } = plan;
-    const jobCount = dispatched.length;
+    let jobCount = dispatched.length;
     const published = dispatched.filter((job) => job.unpublished).length;
     if (dispatch.replayRequestId !== null) {
-      await this.deps.replays.markDispatched(dispatch.replayRequestId, jobCount);
+      jobCount = await this.deps.replays.markDispatched(dispatch.replayRequestId);
       await this.deps.publisher.publishAudit(auditFact({
         factId: `replay.dispatched:${dispatch.replayRequestId}`,
         entityType: 'replay',
@@ -154,6 +186,20 @@ export class FanOut {
     else if (logsDebug(logger)) logger.debug('event fanned out', line);
     return { outcome: 'dispatched', jobCount, published };
   }
+}
+
+/** The plan of an event's first dispatch: a job for each active subscriber (payload filters come after). */
+function firstDispatch(request: FanOutRequest, event: EventSummary, subscribersOf: ReadonlyMap<string, SubscribedIntegration[]>): Plan {
+  return { request, dispatch: { eventId: event.id, replayRequestId: null }, event, scopedTo: null, subscribers: subscribersTo(event, subscribersOf) };
+}
+
+/** The jobs a plan asks for; an ordered integration's keep the order of the event's subject. */
+function dispatchRequest({ dispatch, event, subscribers }: Plan): DispatchRequest {
+  const integrationIds = subscribers.map((integration) => integration.id);
+  const ordered = event.subject === null ? [] : subscribers.filter((integration) => integration.ordering === 'subject');
+  return ordered.length === 0 || event.subject === null
+    ? { dispatch, integrationIds }
+    : { dispatch, integrationIds, ordered: { subject: event.subject, seq: event.seq, integrationIds: ordered.map((integration) => integration.id) } };
 }
 
 function subscribersTo(event: EventSummary, subscribersOf: ReadonlyMap<string, SubscribedIntegration[]>): SubscribedIntegration[] {

@@ -8,13 +8,14 @@
 //     message per attempt number, so a second copy of it is harmless; audit facts have fixed ids.
 // The claim makes duplicates harmless: only one consumer can own attempt N of a job, and only
 // RabbitMQ's own redelivery may take over an attempt whose consumer died mid-flight.
-import { auditFact, type AuditFact, type JobMessage, type JobStatus } from '@hookway/contracts';
+import { auditFact, TERMINAL_JOB_STATUSES, type AuditFact, type JobMessage, type JobStatus, type OrderingOnDead } from '@hookway/contracts';
 import { logsDebug, type Logger } from '@hookway/logger';
-import { buildWebhookRequest } from '@hookway/outbound';
+import { buildWebhookRequest, type WebhookRequest } from '@hookway/outbound';
+import { unopenableReason } from '@hookway/signing';
 import { disableReason } from './circuit-breaker.js';
-import { classifyOutcome, type DeliveryOutcome } from './delivery-outcome.js';
+import { classifyOutcome, SECRET_UNOPENABLE, type DeliveryOutcome } from './delivery-outcome.js';
 import type {
-  AttemptRecord, AttemptSummary, DispatchPublisher, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
+  AttemptRecord, AttemptSummary, DeliveryTarget, DispatchPublisher, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
 } from './ports.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -35,10 +36,13 @@ export interface JobDeliveryDeps {
   retryPolicy: RetryPolicy;
   /** Consecutive dead jobs after which the integration is disabled. */
   circuitBreakerThreshold: number;
-  /** Decrypts a sealed signing secret. */
+  /** Decrypts a sealed signing secret; throws when no configured key opens it. */
   openSecret(sealed: string): string;
+  /** Told when an integration was disabled because its secret does not open (the census is stale). */
+  onUnopenable?(integrationId: string): void;
   /** Told about every recorded attempt (metrics). */
-  onAttempt?(attempt: Pick<AttemptRecord, 'status' | 'statusCode' | 'latencyMs' | 'errorCode'>, jobStatus: JobDeliveryResult): void;
+  onAttempt?(attempt: Pick<AttemptRecord, 'status' | 'statusCode' | 'latencyMs' | 'errorCode' | 'integrationId' | 'responseHeaders'>,
+    jobStatus: JobDeliveryResult): void;
   now?: () => number;
 }
 
@@ -178,10 +182,16 @@ export class JobDelivery {
       return 'parked';
     }
 
-    const secrets = [target.secretSealed, ...(target.previousSecretSealed ? [target.previousSecretSealed] : [])]
-      .map((sealed) => this.deps.openSecret(sealed));
-    const request = buildWebhookRequest({ event, secrets, customHeaders: target.headers });
-    const result = await sender.send(target.url, request);
+    // A secret no key opens is this job's failure alone: recorded as an attempt that sent nothing.
+    const signing = this.openSecrets(target);
+    let request: WebhookRequest | undefined;
+    let result: WebhookResult;
+    if (signing.ok) {
+      request = buildWebhookRequest({ event, secrets: signing.secrets, customHeaders: target.headers });
+      result = await sender.send(target.url, request);
+    } else {
+      result = { kind: 'error', errorCode: SECRET_UNOPENABLE, message: signing.reason, latencyMs: 0, responseBody: null };
+    }
     const now = this.now();
     const outcome = classifyOutcome(result, now);
     const completion = completionFor(outcome, result, job, retryPolicy, now);
@@ -189,17 +199,22 @@ export class JobDelivery {
       jobId: job.id,
       eventId: job.eventId,
       integrationId: job.integrationId,
+      orderKey: job.orderKey,
       attemptNumber: job.attemptCount,
       status: outcome.kind === 'success' ? 'success' : 'failed',
       statusCode: result.kind === 'response' ? result.statusCode : null,
       latencyMs: result.latencyMs,
       requestUrl: target.url,
-      requestHeaders: request.headers,
+      requestHeaders: request?.headers ?? {},
       responseHeaders: result.kind === 'response' ? result.headers : null,
       responseBody: result.responseBody,
       errorCode: outcome.kind === 'success' ? null : outcome.errorCode,
       errorMessage: result.kind === 'error' ? result.message : outcome.kind === 'success' ? null : outcome.reason,
     };
+    // The attempt log says what a dead ordered job does to its subject's later events.
+    if (completion.status === 'dead' && job.orderKey !== null) {
+      attempt.errorMessage = `${attempt.errorMessage ?? completion.lastError} [${orderingNote(target.orderingOnDead)}]`;
+    }
     const goneReason = completion.status === 'dead' ? completion.goneReason : null;
     const recorded = await jobs.recordAttempt(attempt, completion,
       (streak) => disableReason(goneReason, streak, circuitBreakerThreshold));
@@ -207,11 +222,14 @@ export class JobDelivery {
       context.logger.warn('attempt finished after another consumer recorded it; result dropped', { jobId: job.id });
       return 'skipped';
     }
+    const { publisher } = this.deps;
 
     this.deps.onAttempt?.(attempt, completion.status);
+    // The next job of the subject goes (committed as pending with the attempt, so a crash before this
+    // publish leaves it to a redelivered copy of this message, or to the sweeper).
+    for (const next of recorded.released) await publisher.publishJob(next, context.correlationId);
     const settled: FactJob = { ...job, status: completion.status, lastError: completion.lastError };
     const facts = { correlationId: context.correlationId };
-    const { publisher } = this.deps;
     if (completion.status === 'retrying') {
       await publisher.publishRetry(nextMessage(job), completion.delayMs, context.correlationId);
       await publisher.publishAudit(retryScheduledFact(settled, attempt, completion.nextAttemptAt, facts));
@@ -224,6 +242,7 @@ export class JobDelivery {
       if (recorded.disabledReason !== null) {
         await publisher.publishAudit(integrationDisabledFact(settled, recorded.disabledReason, attempt.statusCode, facts));
         context.logger.warn('integration disabled', { integrationId: job.integrationId, reason: recorded.disabledReason });
+        if (attempt.errorCode === SECRET_UNOPENABLE) this.deps.onUnopenable?.(job.integrationId);
       }
     }
     // A success would be one line per webhook at full rate, and its attempt is stored and audited anyway:
@@ -237,6 +256,15 @@ export class JobDelivery {
     if (completion.status !== 'succeeded') context.logger.info('delivery attempt recorded', line);
     else if (logsDebug(context.logger)) context.logger.debug('delivery attempt recorded', line);
     return completion.status;
+  }
+
+  private openSecrets(target: DeliveryTarget): { ok: true; secrets: string[] } | { ok: false; reason: string } {
+    try {
+      const sealed = [target.secretSealed, ...(target.previousSecretSealed ? [target.previousSecretSealed] : [])];
+      return { ok: true, secrets: sealed.map((value) => this.deps.openSecret(value)) };
+    } catch (error) {
+      return { ok: false, reason: unopenableReason(error) };
+    }
   }
 
   /**
@@ -268,6 +296,11 @@ export class JobDelivery {
     if (owesFollowUp && job.status === 'dead') {
       await publisher.publishDead({ reason: job.lastError ?? 'dead', jobId: job.id }, context.correlationId);
     }
+    // An ordered job's end released the next of its subject; that job's first message may be the one owed.
+    if (owesFollowUp && job.orderKey !== null && TERMINAL_JOB_STATUSES.includes(job.status)) {
+      const next = await jobs.subjectHead(job.integrationId, job.orderKey);
+      if (next) await publisher.publishJob(next, context.correlationId);
+    }
 
     const lastAttempt = await jobs.lastAttempt(job.id);
     const facts = { correlationId: context.correlationId, ...(job.completedAt ? { occurredAt: job.completedAt } : {}) };
@@ -282,6 +315,12 @@ export class JobDelivery {
     });
     return 'skipped';
   }
+}
+
+function orderingNote(onDead: OrderingOnDead): string {
+  return onDead === 'skip'
+    ? 'ordered by subject, onDead skip: the subject\'s next event goes on'
+    : 'ordered by subject, onDead block: the subject\'s later events wait until this event is replayed';
 }
 
 function nextMessage(job: Pick<JobRecord, 'id' | 'eventId' | 'integrationId' | 'attemptCount'>): JobMessage {

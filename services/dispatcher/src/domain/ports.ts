@@ -1,6 +1,8 @@
 // What the dispatcher's rules need from the outside world, stated as small interfaces so the
 // domain holds no knex, amqplib or got types. data-access/ and outbound/ implement them.
-import type { AuditFact, DeadMessage, EventStatus, IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
+import type {
+  AuditFact, DeadMessage, EventStatus, FilterableEvent, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter,
+} from '@hookway/contracts';
 import type { OutboundEvent } from '@hookway/outbound';
 
 /** What a fan-out reads of an event. */
@@ -8,6 +10,9 @@ export interface EventSummary {
   id: string;
   provider: string;
   type: string;
+  subject: string | null;
+  /** Where ingress put the event in its order (events.seq, a bigint as text). */
+  seq: string;
 }
 
 export interface EventStore {
@@ -15,6 +20,13 @@ export interface EventStore {
   findSummaries(eventIds: readonly string[]): Promise<EventSummary[]>;
   /** Recomputes each event's status from its jobs and stores it; events that do not exist are left out. */
   refreshStatuses(eventIds: readonly string[]): Promise<Map<string, EventStatus>>;
+  /** What a payload filter sees of each event that exists among `eventIds` (its payload included). */
+  findFilterables(eventIds: readonly string[]): Promise<Map<string, FilterableEvent>>;
+  /**
+   * The events of the same provider and subject as each of `events`, ingress-ordered before it, that no
+   * fan-out has reached yet (still `pending`): an ordered integration must get their jobs first.
+   */
+  findPendingBefore(events: readonly EventSummary[]): Promise<EventSummary[]>;
 }
 
 export interface ReplayRequestRecord {
@@ -27,17 +39,24 @@ export interface ReplayRequestRecord {
 
 export interface ReplayRequestStore {
   findById(replayRequestId: string): Promise<ReplayRequestRecord | undefined>;
-  markDispatched(replayRequestId: string, jobCount: number): Promise<void>;
+  /** Marks the replay dispatched and returns how many jobs it has, counted from the stored jobs. */
+  markDispatched(replayRequestId: string): Promise<number>;
 }
 
 export interface SubscribedIntegration {
   id: string;
   eventTypes: string[];
+  /** A validated payload filter, or null for every event of its types. */
+  filter: PayloadFilter | null;
+  /** 'subject': the events of one subject are delivered one at a time, in ingress order. */
+  ordering: IntegrationOrdering;
 }
 
 export interface DeliveryTarget {
   id: string;
   state: IntegrationState;
+  /** What a dead job of an ordered integration does to its subject's later jobs. */
+  orderingOnDead: OrderingOnDead;
   url: string;
   headers: Record<string, unknown>;
   secretSealed: string;
@@ -76,12 +95,16 @@ export interface JobRecord {
   lastError: string | null;
   nextAttemptAt: Date | null;
   completedAt: Date | null;
+  /** The subject whose order the job keeps (ordered integrations only), else null. */
+  orderKey: string | null;
 }
 
 /** A dispatch and the integrations that get a job of it. */
 export interface DispatchRequest {
   dispatch: Dispatch;
   integrationIds: readonly string[];
+  /** Those of `integrationIds` whose jobs keep the order of the event's subject, and the event's place in it. */
+  ordered?: { subject: string; seq: string; integrationIds: readonly string[] };
 }
 
 /** A job of one dispatch; `unpublished` while its first delivery message may not have gone out yet. */
@@ -109,6 +132,8 @@ export interface AttemptRecord extends AttemptSummary {
   jobId: string;
   eventId: string;
   integrationId: string;
+  /** The job's subject when its integration orders by subject (see JobRecord.orderKey). */
+  orderKey: string | null;
   status: 'success' | 'failed';
   requestUrl: string;
   requestHeaders: Record<string, string>;
@@ -141,8 +166,11 @@ export type JobCompletion =
 export type RecordOutcome =
   /** The job was no longer ours: a redelivered copy of the message finished first. */
   | { recorded: false }
-  /** `disabledReason` is set when this outcome disabled the integration (410 or circuit breaker). */
-  | { recorded: true; disabledReason: string | null };
+  /**
+   * `disabledReason` is set when this outcome disabled the integration (410 or circuit breaker); `released`
+   * holds the next job of the subject an ordered job ended (now pending), whose first message is owed.
+   */
+  | { recorded: true; disabledReason: string | null; released: JobMessage[] };
 
 export interface JobStore {
   /**
@@ -161,6 +189,8 @@ export interface JobStore {
   lastAttempt(jobId: string): Promise<AttemptSummary | undefined>;
   /** Parks a claimed job without counting the attempt it did not make; refreshes the event status. */
   park(jobId: string): Promise<void>;
+  /** The first message of the job of `orderKey` that is now free to go (pending, no attempt yet), if any. */
+  subjectHead(integrationId: string, orderKey: string): Promise<JobMessage | undefined>;
   /**
    * In one transaction: the attempt, the job's new state, the integration's streak of failed jobs
    * (reset by a success, one more for a dead job, unchanged while retrying), disabling the integration
@@ -182,3 +212,32 @@ export interface DispatchPublisher {
 }
 
 export type { WebhookResult, WebhookSender } from '@hookway/outbound';
+
+/** A job the sweeper found open past its lease, or what it made of one. */
+export interface StrandedJob {
+  id: string;
+  eventId: string;
+  integrationId: string;
+  status: JobStatus;
+  attemptCount: number;
+  /** How often the sweeper has already sent this job out again. */
+  sweeps: number;
+}
+
+export type SweepDecision = { settle: 'rescue' } | { settle: 'dead'; reason: string };
+
+export interface StrandedJobStore {
+  /**
+   * One replica at a time (`swept` false when another holds the sweep): takes up to `limit` jobs open past
+   * `leaseMs`, rescues or settles each as `decide` says, refreshes their events' statuses, and returns the
+   * jobs as found and as they became.
+   */
+  sweep(leaseMs: number, limit: number, decide: (job: StrandedJob) => SweepDecision): Promise<{
+    swept: boolean; found: StrandedJob[]; rescued: StrandedJob[]; settled: StrandedJob[];
+  }>;
+  /**
+   * Lets go the subjects of ordered integrations whose jobs wait with none open ahead of them (see
+   * stranded-job.repository.ts), up to `limit` subjects; returns the first messages now owed.
+   */
+  releaseStalledSubjects(limit: number): Promise<JobMessage[]>;
+}

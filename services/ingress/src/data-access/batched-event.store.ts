@@ -40,6 +40,11 @@ export class BatchedEventStore implements EventStore {
     );
   }
 
+  /** Webhooks waiting for their INSERT (queued, or in a statement under way). */
+  get insertsPending(): number {
+    return this.inserts.pending;
+  }
+
   insertIfNew(event: NewEvent): Promise<boolean> {
     return this.inserts.add(event);
   }

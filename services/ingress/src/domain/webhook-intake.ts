@@ -7,10 +7,9 @@ import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { badRequest, notFound, unavailable } from '@hookway/http';
 import { errorFields, logsDebug, type Logger } from '@hookway/logger';
 import { publishEventMessages, type MessagePublisher } from './event-publisher.js';
-import { secretHeaderNames, snapshotHeaders } from './header-snapshot.js';
+import { snapshotHeaders } from './header-snapshot.js';
 import { decodeBody, parseJsonBody } from './json-body.js';
-import type { RequestHeaders } from './providers/provider.js';
-import type { ProviderRegistry } from './providers/registry.js';
+import type { ProviderLookup, RequestHeaders, WebhookProvider } from './providers/provider.js';
 
 export interface NewEvent {
   id: string;
@@ -51,7 +50,7 @@ export interface AcceptedWebhook {
 }
 
 export interface WebhookIntakeDeps {
-  providers: ProviderRegistry;
+  providers: ProviderLookup;
   events: EventStore;
   broker: MessagePublisher;
   logger: Logger;
@@ -59,29 +58,32 @@ export interface WebhookIntakeDeps {
 
 export class WebhookIntake {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly secretHeaders: ReadonlySet<string>;
 
-  constructor(private readonly deps: WebhookIntakeDeps) {
-    this.secretHeaders = secretHeaderNames(deps.providers.secretHeaders());
-  }
+  constructor(private readonly deps: WebhookIntakeDeps) {}
 
   isKnownProvider(name: string): boolean {
     return this.deps.providers.get(name) !== undefined;
+  }
+
+  /** The source a key names, if it is served (the route checks its state and limit before reading the body). */
+  sourceOf(name: string): WebhookProvider | undefined {
+    return this.deps.providers.get(name);
   }
 
   async accept(input: IncomingWebhook): Promise<AcceptedWebhook> {
     const provider = this.deps.providers.get(input.provider);
     if (!provider) throw notFound('UNKNOWN_PROVIDER', `no webhook provider named "${input.provider}"`);
 
+    const receivedAt = new Date();
     provider.authenticate(input.headers, input.rawBody);
     const rawBody = decodeBody(input.rawBody);
-    const webhook = provider.normalize(parseJsonBody(rawBody));
+    const webhook = provider.normalize(parseJsonBody(rawBody), { headers: input.headers, rawBody: input.rawBody, receivedAt });
 
     const event: NewEvent = {
       id: randomUUID(),
       provider: provider.name,
       ...webhook,
-      rawHeaders: snapshotHeaders(input.headers, this.secretHeaders),
+      rawHeaders: snapshotHeaders(input.headers, this.deps.providers.secretHeaders()),
       rawBody,
       correlationId: input.requestId,
     };

@@ -110,8 +110,14 @@ const DEAD_LETTER_COLUMNS = [
   'j.completed_at',
 ] as const;
 
+/**
+ * Jobs with a delivery still to come: pending, delivering, retrying, parked, or waiting (held behind the open job
+ * of its subject in an ordered integration).
+ */
+export const UNFINISHED_JOB_STATUSES = ['pending', 'delivering', 'retrying', 'parked', 'waiting'] as const satisfies readonly JobStatus[];
+
 export interface JobCounts {
-  /** pending, delivering, retrying or parked: deliveries still to come. */
+  /** Unfinished jobs (UNFINISHED_JOB_STATUSES): deliveries still to come. */
   pending: number;
   dead: number;
 }
@@ -149,17 +155,20 @@ export class DeliveryJobRepository {
 
   /**
    * Hands an integration's parked jobs back to delivery: 'pending' if they never made an attempt, else
-   * 'retrying'. Returns the job message that lets each one be claimed (attempt = attempt_count + 1, which is
-   * what the dispatcher's claim accepts from either state). The rows stay locked until the transaction ends.
+   * 'retrying', and refreshes their events' statuses (a released retry makes its event `retrying` again).
+   * Returns the job message that lets each one be claimed (attempt = attempt_count + 1, which is what the
+   * dispatcher's claim accepts from either state). The rows are locked in id order, as the dispatcher's claim
+   * locks them, and stay locked until the transaction ends. `waiting` jobs are not touched: the job ahead of
+   * them in their subject is parked instead, and the dispatcher releases them when that one ends.
    */
   async releaseParked(integrationId: string): Promise<JobMessage[]> {
-    const rows = await this.db('delivery_jobs')
-      .where({ integration_id: integrationId, status: 'parked' })
-      .update({
-        status: this.db.raw(`CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END`),
-        updated_at: this.db.fn.now(),
-      })
-      .returning<Pick<DeliveryJobRow, 'id' | 'event_id' | 'integration_id' | 'attempt_count'>[]>(['id', 'event_id', 'integration_id', 'attempt_count']);
+    const { rows } = await this.db.raw<{ rows: Array<Pick<DeliveryJobRow, 'id' | 'event_id' | 'integration_id' | 'attempt_count'>> }>(`
+      UPDATE delivery_jobs
+         SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, updated_at = now()
+       WHERE status = 'parked'
+         AND id = ANY(ARRAY(SELECT id FROM delivery_jobs WHERE integration_id = ? AND status = 'parked' ORDER BY id FOR NO KEY UPDATE))
+      RETURNING id, event_id, integration_id, attempt_count`, [integrationId]);
+    await this.refreshEventStatuses(rows.map((row) => row.event_id));
     return rows.map((row) => ({
       jobId: row.id,
       eventId: row.event_id,
@@ -168,20 +177,32 @@ export class DeliveryJobRepository {
     }));
   }
 
-  /** Parks released jobs again whose job message could not be published, unless a claim took them meanwhile. */
+  /**
+   * Parks released jobs again whose job message could not be published, unless a claim took them meanwhile,
+   * and refreshes their events' statuses. Only `pending` and `retrying` jobs qualify: a `waiting` one has no
+   * message to lose.
+   */
   async repark(messages: readonly JobMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.db('delivery_jobs')
+    const rows = await this.db('delivery_jobs')
       .whereIn(['id', 'attempt_count'], messages.map((message) => [message.jobId, message.attempt - 1]))
       .whereIn('status', ['pending', 'retrying'])
-      .update({ status: 'parked', updated_at: this.db.fn.now() });
+      .update({ status: 'parked', updated_at: this.db.fn.now() })
+      .returning<Array<Pick<DeliveryJobRow, 'event_id'>>>(['event_id']);
+    await this.refreshEventStatuses(rows.map((row) => row.event_id));
+  }
+
+  /** The status roll-up (hookway_refresh_event_status), events in id order as every writer of several locks them. */
+  private async refreshEventStatuses(eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.db.raw('SELECT hookway_refresh_event_status(event_id) FROM unnest(?::uuid[]) AS event_id', [[...new Set(eventIds)].sort()]);
   }
 
   async countsForIntegration(integrationId: string): Promise<JobCounts> {
     const row = (await this.db('delivery_jobs')
       .where({ integration_id: integrationId })
       .select(
-        this.db.raw(`count(*) FILTER (WHERE status IN ('pending', 'delivering', 'retrying', 'parked'))::int AS pending`),
+        this.db.raw('count(*) FILTER (WHERE status = ANY(?::text[]))::int AS pending', [[...UNFINISHED_JOB_STATUSES]]),
         this.db.raw(`count(*) FILTER (WHERE status = 'dead')::int AS dead`),
       )
       .first()) as { pending: number; dead: number } | undefined;

@@ -1,7 +1,13 @@
 // Integrations for operators. The public view never selects a secret column, so a secret cannot leak by
 // accident; only signingTarget() reads the sealed secrets, for the test ping and the verification handshake.
 import type { Knex } from '@hookway/db';
-import type { IntegrationState } from '@hookway/contracts';
+import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
+
+/** At most `perSecond` deliveries a second on average, `burst` of them back to back. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
 
 export interface Integration {
   id: string;
@@ -11,6 +17,10 @@ export interface Integration {
   eventTypes: string[];
   headers: Record<string, string>;
   description: string | null;
+  filter: PayloadFilter | null;
+  rateLimit: RateLimit | null;
+  ordering: IntegrationOrdering;
+  orderingOnDead: OrderingOnDead;
   state: IntegrationState;
   consecutiveFailures: number;
   disabledReason: string | null;
@@ -31,6 +41,10 @@ export interface NewIntegration {
   eventTypes: string[];
   headers: Record<string, string>;
   description: string | null;
+  filter: PayloadFilter | null;
+  rateLimit: RateLimit | null;
+  ordering: IntegrationOrdering;
+  orderingOnDead: OrderingOnDead;
   secretSealed: string;
 }
 
@@ -40,6 +54,13 @@ export interface IntegrationPatch {
   eventTypes?: string[];
   headers?: Record<string, string>;
   description?: string | null;
+  /** null removes the filter. */
+  filter?: PayloadFilter | null;
+  /** null removes the limit. */
+  rateLimit?: RateLimit | null;
+  /** null delivers without an order. */
+  ordering?: IntegrationOrdering;
+  orderingOnDead?: OrderingOnDead;
 }
 
 /** What a signed request to the integration needs: where, which headers, which secrets (still sealed). */
@@ -61,6 +82,11 @@ interface IntegrationRow {
   event_types: string[];
   headers: Record<string, string>;
   description: string | null;
+  filter: PayloadFilter | null;
+  rate_limit_per_second: number | null;
+  rate_limit_burst: number | null;
+  ordering: IntegrationOrdering;
+  ordering_on_dead: OrderingOnDead;
   state: IntegrationState;
   consecutive_failures: number;
   disabled_reason: string | null;
@@ -70,7 +96,8 @@ interface IntegrationRow {
 }
 
 const PUBLIC_COLUMNS = [
-  'id', 'name', 'provider', 'url', 'event_types', 'headers', 'description', 'state', 'consecutive_failures',
+  'id', 'name', 'provider', 'url', 'event_types', 'headers', 'description', 'filter', 'rate_limit_per_second', 'rate_limit_burst',
+  'ordering', 'ordering_on_dead', 'state', 'consecutive_failures',
   'disabled_reason', 'verified_at', 'created_at', 'updated_at',
 ] as const;
 
@@ -83,6 +110,12 @@ function toIntegration(row: IntegrationRow): Integration {
     eventTypes: row.event_types,
     headers: row.headers,
     description: row.description,
+    filter: row.filter,
+    rateLimit: row.rate_limit_per_second === null || row.rate_limit_burst === null
+      ? null
+      : { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst },
+    ordering: row.ordering,
+    orderingOnDead: row.ordering_on_dead,
     state: row.state,
     consecutiveFailures: row.consecutive_failures,
     disabledReason: row.disabled_reason,
@@ -125,6 +158,11 @@ export class IntegrationRepository {
       event_types: JSON.stringify(input.eventTypes),
       headers: JSON.stringify(input.headers),
       description: input.description,
+      filter: input.filter === null ? null : JSON.stringify(input.filter),
+      rate_limit_per_second: input.rateLimit?.perSecond ?? null,
+      rate_limit_burst: input.rateLimit?.burst ?? null,
+      ordering: input.ordering,
+      ordering_on_dead: input.orderingOnDead,
       state: 'active',
       secret_sealed: input.secretSealed,
     }).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
@@ -142,6 +180,13 @@ export class IntegrationRepository {
     if (patch.eventTypes !== undefined) changes.event_types = JSON.stringify(patch.eventTypes);
     if (patch.headers !== undefined) changes.headers = JSON.stringify(patch.headers);
     if (patch.description !== undefined) changes.description = patch.description;
+    if (patch.filter !== undefined) changes.filter = patch.filter === null ? null : JSON.stringify(patch.filter);
+    if (patch.rateLimit !== undefined) {
+      changes.rate_limit_per_second = patch.rateLimit?.perSecond ?? null;
+      changes.rate_limit_burst = patch.rateLimit?.burst ?? null;
+    }
+    if (patch.ordering !== undefined) changes.ordering = patch.ordering;
+    if (patch.orderingOnDead !== undefined) changes.ordering_on_dead = patch.orderingOnDead;
     const [row] = await this.db('integrations').where({ id }).update(changes).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
     return row && toIntegration(row);
   }

@@ -5,12 +5,14 @@ import { DeliveryAttemptRepository } from './delivery-attempt.repository.js';
 import { DeliveryJobRepository } from './delivery-job.repository.js';
 import { IdempotencyKeyRepository } from './idempotency-key.repository.js';
 import { IntegrationRepository } from './integration.repository.js';
+import { SourceRepository } from './source.repository.js';
 
 export interface UnitOfWork {
   integrations: IntegrationRepository;
   idempotencyKeys: IdempotencyKeyRepository;
   jobs: DeliveryJobRepository;
   attempts: DeliveryAttemptRepository;
+  sources: SourceRepository;
 }
 
 export type InTransaction = <T>(work: (unit: UnitOfWork) => Promise<T>) => Promise<T>;
@@ -21,5 +23,6 @@ export function transactional(db: Knex): InTransaction {
     idempotencyKeys: new IdempotencyKeyRepository(trx),
     jobs: new DeliveryJobRepository(trx),
     attempts: new DeliveryAttemptRepository(trx),
+    sources: new SourceRepository(trx),
   }));
 }

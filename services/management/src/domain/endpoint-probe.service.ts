@@ -5,7 +5,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { buildWebhookRequest, signJsonRequest, type WebhookResult, type WebhookSender } from '@hookway/outbound';
 import type { IntegrationRepository, SigningTarget } from '../data-access/integration.repository.js';
 import type { InTransaction } from '../data-access/unit-of-work.js';
-import { auditableUrl, IntegrationNotFoundError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
+import { unopenableReason } from '@hookway/signing';
+import {
+  auditableUrl, IntegrationNotFoundError, operatorFact, SecretUnopenableError, type MessagePublisher, type OperatorContext,
+} from './operator.js';
 
 export const TEST_EVENT_TYPE = 'hookway.test';
 export const VERIFICATION_TYPE = 'hookway.verification';
@@ -56,7 +59,11 @@ export class EndpointProbeService {
     const target = await this.deps.integrations.signingTarget(id);
     if (!target) throw new IntegrationNotFoundError(id);
     const sealed = [target.secretSealed, ...(target.previousSecretSealed ? [target.previousSecretSealed] : [])];
-    return { target, secrets: sealed.map((box) => this.deps.openSecret(box)) };
+    try {
+      return { target, secrets: sealed.map((box) => this.deps.openSecret(box)) };
+    } catch (error) {
+      throw new SecretUnopenableError(id, unopenableReason(error));
+    }
   }
 
   /** Sends a synthetic hookway.test event now and reports the answer; audited, not recorded as an attempt. */

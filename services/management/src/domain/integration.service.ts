@@ -3,14 +3,17 @@
 // Every change publishes its audit fact inside the transaction, before the commit: if the broker cannot take
 // it the change rolls back, so nothing changes unaudited. Job messages are the exception (see resume).
 import { createHash } from 'node:crypto';
-import { canonicalJson, type JobMessage } from '@hookway/contracts';
+import {
+  canonicalJson, matchesFilter, type FilterableEvent, type IntegrationOrdering, type JobMessage, type OrderingOnDead, type PayloadFilter,
+} from '@hookway/contracts';
 import type { DeliveryAttemptRepository } from '../data-access/delivery-attempt.repository.js';
 import type { DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
-import type { Integration, IntegrationFilter, IntegrationPatch, IntegrationRepository } from '../data-access/integration.repository.js';
+import type { Integration, IntegrationFilter, IntegrationPatch, IntegrationRepository, RateLimit } from '../data-access/integration.repository.js';
 import type { InTransaction, UnitOfWork } from '../data-access/unit-of-work.js';
 import {
   auditableUrl, IdempotencyKeyReusedError, IntegrationNotFoundError, operatorFact, type MessagePublisher, type OperatorContext,
 } from './operator.js';
+import { UnknownSourceError } from './source.service.js';
 
 export const IDEMPOTENCY_SCOPE = 'POST /integrations';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -22,6 +25,12 @@ export interface IntegrationInput {
   eventTypes: string[];
   headers?: Record<string, string>;
   description?: string | null;
+  filter?: PayloadFilter | null;
+  rateLimit?: RateLimit | null;
+  /** Left out: no order. */
+  ordering?: IntegrationOrdering;
+  /** Left out: skip. */
+  orderingOnDead?: OrderingOnDead;
 }
 
 /** The JSON answer of a create: the integration and its secret, shown this once. */
@@ -121,6 +130,7 @@ export class IntegrationService {
 
   private async createIn(unit: UnitOfWork, input: IntegrationInput, context: OperatorContext): Promise<CreatedIntegrationJson> {
     await this.deps.checkUrl(input.url);
+    if (!(await unit.sources.keyExists(input.provider))) throw new UnknownSourceError(input.provider);
     const secret = this.deps.generateSecret();
     const integration = await unit.integrations.create({
       name: input.name,
@@ -129,6 +139,10 @@ export class IntegrationService {
       eventTypes: input.eventTypes,
       headers: input.headers ?? {},
       description: input.description ?? null,
+      filter: input.filter ?? null,
+      rateLimit: input.rateLimit ?? null,
+      ordering: input.ordering ?? null,
+      orderingOnDead: input.orderingOnDead ?? 'skip',
       secretSealed: this.deps.secretBox.seal(secret),
     });
     await this.deps.publisher.publishAudit(operatorFact(context, {
@@ -153,6 +167,18 @@ export class IntegrationService {
       }));
       return updated;
     });
+  }
+
+  /**
+   * Whether the event would pass the integration's filter (or `candidate`, a filter not stored yet).
+   * An integration without a filter passes every event; an event without a provider has the integration's.
+   */
+  async filterTest(id: string, event: Omit<FilterableEvent, 'provider'> & { provider: string | null }, candidate?: PayloadFilter):
+    Promise<{ matches: boolean; filter: PayloadFilter | null }> {
+    const integration = await this.get(id);
+    const filter = candidate ?? integration.filter;
+    const matches = filter === null || matchesFilter(filter, { ...event, provider: event.provider ?? integration.provider });
+    return { matches, filter };
   }
 
   /** Its jobs and their attempts are deleted with it (the audit log keeps the facts about them). */

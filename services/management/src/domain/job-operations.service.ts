@@ -57,6 +57,10 @@ export class JobOperationsService {
       });
       return { jobId, replayRequestId };
     }
+    if (job.status === 'waiting') {
+      // Sending it now would overtake the earlier event of its subject that it waits behind.
+      throw new JobStateError('JOB_NOT_RETRYABLE', jobId, job.status, 'a waiting job goes when the job before it in its subject ends; only retrying or finished jobs can be retried');
+    }
     if (job.status !== 'retrying') {
       throw new JobStateError('JOB_NOT_RETRYABLE', jobId, job.status, `a ${job.status} job is already on its way; only retrying or finished jobs can be retried`);
     }

@@ -52,6 +52,14 @@ export class IntegrationNotFoundError extends Error {
   }
 }
 
+/** The integration's signing secret opens under no configured key: nothing can be signed for it. */
+export class SecretUnopenableError extends Error {
+  constructor(readonly integrationId: string, reason: string) {
+    super(`${reason}; add the key that sealed it to SECRET_ENCRYPTION_KEY_PREVIOUS, or rotate the integration's secret`);
+    this.name = 'SecretUnopenableError';
+  }
+}
+
 export class InvalidUrlError extends Error {
   constructor(readonly url: string, readonly reason: string) {
     super(`the URL cannot be used: ${reason}`);

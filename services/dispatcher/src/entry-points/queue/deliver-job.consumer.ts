@@ -3,9 +3,11 @@ import type { ConsumeHandler } from '@hookway/broker';
 import { isJobMessage, parseMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
+import type { DeliveryPacer } from '../../domain/rate-limiter.js';
 import { correlationIdOf } from './message-context.js';
 
-export function deliverJobConsumer(delivery: JobDelivery, logger: Logger): ConsumeHandler {
+/** With a pacer, a job its integration's rate limit holds back is republished to wait (and this copy acked) before any claim. */
+export function deliverJobConsumer(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): ConsumeHandler {
   return async (message) => {
     const parsed = parseMessage(message.content, isJobMessage);
     if (!parsed.ok) {
@@ -14,6 +16,7 @@ export function deliverJobConsumer(delivery: JobDelivery, logger: Logger): Consu
     }
     const job = parsed.value;
     const correlationId = correlationIdOf(message, job.eventId);
+    if (pacer && (await pacer.admit(job, correlationId)) === 'deferred') return { action: 'ack' };
     await delivery.deliver(job, {
       redelivered: message.fields.redelivered,
       correlationId,

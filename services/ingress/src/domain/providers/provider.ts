@@ -1,7 +1,8 @@
-// The contract every webhook provider module fulfils: check the sender's credentials over the raw
-// bytes, then turn its payload into Hookway's normalized event. The route never knows a provider by name.
-import { badRequest } from '@hookway/http';
-import { describeErrors, type Validator } from '@hookway/contracts';
+// The contract every webhook source fulfils once compiled from its configuration: check the sender's
+// credentials over the raw bytes, then turn its payload into Hookway's normalized event. The route never
+// knows a source by name.
+import type { SourceState } from '@hookway/contracts';
+import type { RateDecision } from '../sources/rate-limiter.js';
 
 /** Request headers as node delivers them (lower-case names). */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -15,14 +16,38 @@ export interface NormalizedWebhook {
   data: Record<string, unknown>;
 }
 
+/** What a mapping may read besides the parsed body. */
+export interface NormalizeContext {
+  headers: RequestHeaders;
+  rawBody: Buffer;
+  receivedAt: Date;
+}
+
+export interface SourceRateLimiter {
+  /** This replica's share of the source's limit, for the RateLimit-Policy header. */
+  readonly perSecond: number;
+  readonly burst: number;
+  take(): RateDecision;
+}
+
 export interface WebhookProvider {
+  /** The source key: the path segment and the `provider` of its events. */
   readonly name: string;
+  readonly state: SourceState;
   /** Headers that carry this provider's credentials; they are redacted from the stored snapshot. */
   readonly secretHeaders: readonly string[];
+  readonly rateLimiter?: SourceRateLimiter;
   /** Throws a 401 AppError unless the request carries valid credentials for these exact bytes. */
   authenticate(headers: RequestHeaders, rawBody: Buffer): void;
-  /** Throws a 400 INVALID_PAYLOAD AppError unless the parsed body has the provider's shape. */
-  normalize(json: unknown): NormalizedWebhook;
+  /** Throws a 400 INVALID_PAYLOAD AppError unless the parsed body maps onto a normalized event. */
+  normalize(json: unknown, context: NormalizeContext): NormalizedWebhook;
+}
+
+/** Finds the provider of a source key, and names every header redacted from snapshots. */
+export interface ProviderLookup {
+  get(name: string): WebhookProvider | undefined;
+  /** Every credential header of any source, plus the usual ones (a token sent to the wrong route is still a secret). */
+  secretHeaders(): ReadonlySet<string>;
 }
 
 /** The one value of a header (a repeated header is not a credential we accept). */
@@ -30,17 +55,3 @@ export function singleHeader(headers: RequestHeaders, name: string): string | un
   const value = headers[name];
   return typeof value === 'string' ? value : undefined;
 }
-
-/** Validates a payload against a provider schema, or throws 400 INVALID_PAYLOAD naming every problem. */
-export function assertPayload<T>(validate: Validator<T>, json: unknown, provider: string): asserts json is T {
-  if (!validate(json)) {
-    throw badRequest('INVALID_PAYLOAD', `the ${provider} payload does not have the expected shape`, {
-      errors: describeErrors(validate.errors),
-    });
-  }
-}
-
-// Bounds that keep one webhook's identifiers usable as routing keys, audit ids and index entries.
-export const ID_LENGTH = { minLength: 1, maxLength: 200 } as const;
-export const TYPE_LENGTH = { minLength: 1, maxLength: 200 } as const;
-export const SUBJECT_LENGTH = { maxLength: 1_000 } as const;

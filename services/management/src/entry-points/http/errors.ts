@@ -3,8 +3,10 @@ import type { ErrorRequestHandler, Request } from 'express';
 import { BrokerUnavailableError } from '@hookway/broker';
 import { AppError, badRequest, conflict, notFound, unavailable, API_KEY_ACTOR } from '@hookway/http';
 import {
-  IdempotencyKeyReusedError, IntegrationNotFoundError, InvalidUrlError, JobNotFoundError, JobStateError, type OperatorContext,
+  IdempotencyKeyReusedError, IntegrationNotFoundError, InvalidUrlError, JobNotFoundError, JobStateError, SecretUnopenableError,
+  type OperatorContext,
 } from '../../domain/operator.js';
+import { SourceInputError, SourceKeyTakenError, SourceNotFoundError, UnknownSourceError } from '../../domain/source.service.js';
 
 export function operatorOf(req: Request): OperatorContext {
   // managementAuth always sets the actor before any route runs; the fallback only satisfies the type.
@@ -14,9 +16,18 @@ export function operatorOf(req: Request): OperatorContext {
 export function toHttpError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof IntegrationNotFoundError) return notFound('INTEGRATION_NOT_FOUND', error.message);
+  if (error instanceof SourceNotFoundError) return notFound('SOURCE_NOT_FOUND', error.message);
+  if (error instanceof SourceKeyTakenError) return conflict('SOURCE_KEY_TAKEN', error.message, { key: error.key });
+  if (error instanceof SourceInputError) return badRequest('VALIDATION_ERROR', 'request body is invalid', { errors: [{ path: error.path, message: error.message }] });
+  if (error instanceof UnknownSourceError) {
+    return badRequest('VALIDATION_ERROR', 'request body is invalid', { errors: [{ path: '/provider', message: error.message }] });
+  }
   if (error instanceof JobNotFoundError) return notFound('JOB_NOT_FOUND', error.message);
   if (error instanceof InvalidUrlError) return badRequest('INVALID_URL', error.message, { url: error.url, reason: error.reason });
   if (error instanceof IdempotencyKeyReusedError) return conflict('IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof SecretUnopenableError) {
+    return conflict('SECRET_UNOPENABLE', error.message, { integrationId: error.integrationId });
+  }
   if (error instanceof JobStateError) return conflict(error.code, error.message, { jobId: error.jobId, status: error.status });
   // A change that could not be announced (audit fact, job messages) was rolled back: retry later.
   if (error instanceof BrokerUnavailableError) return unavailable('the message broker is unavailable; retry later', error);

@@ -2,7 +2,7 @@
 // rotation, test ping, ownership verification, statistics and delivery-history purge. Secrets are shown only
 // in the create and rotate answers.
 import { Router, type Request } from 'express';
-import { PROVIDERS } from '@hookway/contracts';
+import { ORDERING_ON_DEAD, SOURCE_KEY_PATTERN, validateFilter, type PayloadFilter } from '@hookway/contracts';
 import { badRequest, bodyParser, notFound, queryParser, sendData, type AppError } from '@hookway/http';
 import { isReservedHeader } from '@hookway/outbound';
 import type { IntegrationPatch } from '../../data-access/integration.repository.js';
@@ -47,22 +47,53 @@ const headersProperty = {
   additionalProperties: { type: 'string', maxLength: 1000, pattern: '^[^\\r\\n\\u0000]*$' },
 } as const;
 const descriptionProperty = { type: 'string', maxLength: 1000, nullable: true } as const;
+// The filter's own rules (operators, paths, depth, size) are checked by validateFilter, which names each problem.
+const filterProperty = { type: 'object', required: [], nullable: true } as const;
+const rateLimitProperty = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['perSecond'],
+  nullable: true,
+  properties: {
+    perSecond: { type: 'number', exclusiveMinimum: 0, maximum: 10_000 },
+    burst: { type: 'integer', minimum: 1, maximum: 10_000, nullable: true },
+  },
+} as const;
+// null (or left out) delivers without an order; the spec refuses a null orderingOnDead before this runs.
+const orderingProperty = { type: 'string', enum: ['subject', null], nullable: true } as const;
+const orderingOnDeadProperty = { type: 'string', enum: [...ORDERING_ON_DEAD], nullable: true } as const;
 
-const parseCreateBody = bodyParser<IntegrationInput>({
+interface RateLimitBody {
+  perSecond: number;
+  burst?: number | null;
+}
+type WithRateLimitBody<T> = Omit<T, 'rateLimit'> & { rateLimit?: RateLimitBody | null };
+
+interface FilterTestBody {
+  event: { type: string; subject?: string | null; data?: Record<string, unknown> | null; provider?: string | null };
+  filter?: PayloadFilter | null;
+}
+
+const parseCreateBody = bodyParser<WithRateLimitBody<IntegrationInput>>({
   type: 'object',
   additionalProperties: false,
   required: ['name', 'provider', 'url', 'eventTypes'],
   properties: {
     name: nameProperty,
-    provider: { type: 'string', enum: [...PROVIDERS] },
+    // A source key; the service checks that a source has it.
+    provider: { type: 'string', pattern: SOURCE_KEY_PATTERN },
     url: urlProperty,
     eventTypes: eventTypesProperty,
     headers: { ...headersProperty, nullable: true },
     description: descriptionProperty,
+    filter: filterProperty,
+    rateLimit: rateLimitProperty,
+    ordering: orderingProperty,
+    orderingOnDead: orderingOnDeadProperty,
   },
-} satisfies BodySchema<IntegrationInput>);
+} satisfies BodySchema<WithRateLimitBody<IntegrationInput>>);
 
-const parsePatchBody = bodyParser<IntegrationPatch>({
+const parsePatchBody = bodyParser<WithRateLimitBody<IntegrationPatch>>({
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -73,8 +104,50 @@ const parsePatchBody = bodyParser<IntegrationPatch>({
     eventTypes: { ...eventTypesProperty, nullable: true },
     headers: { ...headersProperty, nullable: true },
     description: descriptionProperty,
+    filter: filterProperty,
+    rateLimit: rateLimitProperty,
+    ordering: orderingProperty,
+    orderingOnDead: orderingOnDeadProperty,
   },
-} satisfies BodySchema<IntegrationPatch>);
+} satisfies BodySchema<WithRateLimitBody<IntegrationPatch>>);
+
+const parseFilterTestBody = bodyParser<FilterTestBody>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['event'],
+  properties: {
+    event: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { type: 'string', minLength: 1, maxLength: 200 },
+        subject: { type: 'string', maxLength: 1000, nullable: true },
+        data: { type: 'object', required: [], nullable: true },
+        provider: { type: 'string', minLength: 1, maxLength: 200, nullable: true },
+      },
+    },
+    filter: filterProperty,
+  },
+} satisfies BodySchema<FilterTestBody>);
+
+/** A filter that breaks the language's rules is a 400 naming each problem, as a JSON Pointer into the body. */
+function checkFilter(filter: PayloadFilter | null | undefined): void {
+  if (filter === undefined || filter === null) return;
+  const problems = validateFilter(filter);
+  if (problems.length > 0) {
+    throw badRequest('VALIDATION_ERROR', 'request body is invalid', {
+      errors: problems.map((problem) => ({ path: `/filter${problem.path}`, message: problem.message })),
+    });
+  }
+}
+
+/** A burst left out is 1: requests evenly spaced, none back to back. */
+function withRateLimit<T extends { rateLimit?: RateLimitBody | null }>(body: T): Omit<T, 'rateLimit'> & { rateLimit?: { perSecond: number; burst: number } | null } {
+  const { rateLimit, ...rest } = body;
+  if (rateLimit === undefined) return rest;
+  return { ...rest, rateLimit: rateLimit === null ? null : { perSecond: rateLimit.perSecond, burst: rateLimit.burst ?? 1 } };
+}
 
 /** Headers Hookway sets itself (signature, content type, ...) cannot be overridden, nor can one name be given twice. */
 function checkHeaders(headers: Record<string, string> | undefined): void {
@@ -124,8 +197,9 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
   });
 
   router.post('/integrations', async (req, res) => {
-    const input = withoutNulls(parseCreateBody(req.body), ['description']);
+    const input: IntegrationInput = withRateLimit(withoutNulls(parseCreateBody(req.body), ['description']));
     checkHeaders(input.headers);
+    checkFilter(input.filter);
     const outcome = await service.create(input, operatorOf(req), idempotencyKeyOf(req));
     if (outcome.replayed) res.setHeader('idempotent-replayed', 'true');
     sendData(res, 201, outcome.integration);
@@ -137,11 +211,12 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
 
   router.patch('/integrations/:id', async (req, res) => {
     const id = integrationId(req);
-    const patch = withoutNulls(parsePatchBody(req.body), ['description']);
+    const patch: IntegrationPatch = withRateLimit(withoutNulls(parsePatchBody(req.body), ['description', 'filter', 'rateLimit', 'ordering']));
     if (Object.keys(patch).length === 0) {
       throw badRequest('VALIDATION_ERROR', 'request body is invalid', { errors: [{ path: '/', message: 'must change at least one field' }] });
     }
     checkHeaders(patch.headers);
+    checkFilter(patch.filter);
     sendData(res, 200, await service.update(id, patch, operatorOf(req)));
   });
 
@@ -169,6 +244,14 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
 
   router.post('/integrations/:id/verify', async (req, res) => {
     sendData(res, 200, await probes.verify(integrationId(req), operatorOf(req)));
+  });
+
+  router.post('/integrations/:id/filter-test', async (req, res) => {
+    const id = integrationId(req);
+    const body = parseFilterTestBody(req.body);
+    checkFilter(body.filter);
+    const event = { type: body.event.type, subject: body.event.subject ?? null, data: body.event.data ?? null, provider: body.event.provider ?? null };
+    sendData(res, 200, await service.filterTest(id, event, body.filter ?? undefined));
   });
 
   router.get('/integrations/:id/stats', async (req, res) => {

@@ -4,6 +4,7 @@ import { Router, type RequestHandler } from 'express';
 import { healthRoutes, openApiRequestValidator, openApiRoutes, type DependencyCheck, type OpenApiDocument } from '@hookway/http';
 import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
 import type { DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
+import type { OverviewRepository } from '../../data-access/overview.repository.js';
 import { auditEntryRoutes } from './audit-entries.routes.js';
 import { deadLetterRoutes, type DeadLetterRouteDependencies } from './dead-letters.routes.js';
 import { deliveryRoutes } from './deliveries.routes.js';
@@ -11,6 +12,9 @@ import { domainErrors } from './errors.js';
 import { eventRoutes, type EventRouteDependencies } from './events.routes.js';
 import { integrationRoutes, type IntegrationRouteDependencies } from './integrations.routes.js';
 import { jobRoutes } from './jobs.routes.js';
+import { sourceRoutes } from './sources.routes.js';
+import type { SourceService } from '../../domain/source.service.js';
+import { statsRoutes } from './stats.routes.js';
 import { streamRoutes } from './stream.routes.js';
 
 export interface ManagementApiDependencies extends EventRouteDependencies, IntegrationRouteDependencies, DeadLetterRouteDependencies {
@@ -22,6 +26,8 @@ export interface ManagementApiDependencies extends EventRouteDependencies, Integ
   stream: Parameters<typeof streamRoutes>[0];
   attempts: DeliveryAttemptRepository;
   auditEntries: AuditEntryRepository;
+  sourceService: SourceService;
+  overview: OverviewRepository;
 }
 
 export function managementApi(deps: ManagementApiDependencies): Router {
@@ -32,11 +38,13 @@ export function managementApi(deps: ManagementApiDependencies): Router {
   router.use(deps.auth);
   router.use(openApiRequestValidator(deps.openApi));
   router.use(integrationRoutes(deps));
+  router.use(sourceRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(jobRoutes(deps.jobOperations));
   router.use(deadLetterRoutes(deps));
   router.use(deliveryRoutes(deps.attempts));
   router.use(auditEntryRoutes(deps.auditEntries));
+  router.use(statsRoutes(deps.overview));
   router.use(domainErrors());
   return router;
 }

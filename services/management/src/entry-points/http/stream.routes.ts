@@ -1,15 +1,25 @@
 // GET /stream: Server-Sent Events of job and attempt updates, optionally for one integration or event.
-// EventSource cannot send headers, so this route also takes the API key as ?key=. Comment-line
-// heartbeats keep proxies from closing an idle stream; a client that disconnects is dropped at once.
-import { Router, type RequestHandler } from 'express';
-import { queryParser, unavailable } from '@hookway/http';
-import type { JobStream, StreamFilter } from '../../domain/job-stream.js';
+// EventSource cannot send headers, so this route also takes the API key as ?key=. A client that comes
+// back with Last-Event-ID (the header EventSource sends on reconnect, or ?lastEventId= on a first
+// connect) is sent what it missed first. Comment-line heartbeats keep proxies from closing an idle
+// stream; a client that disconnects is dropped at once.
+// A stream that cannot be served now (the service is stopping, the database cannot be read) is answered,
+// for an EventSource, with 200, `retry:` and an `unavailable` event, then closed: EventSource (browsers and
+// the eventsource package alike, per the WHATWG spec) gives up for good on any non-200 answer, but
+// reconnects after `retry` ms when a 200 stream ends. Other clients get 503 with Retry-After.
+import { Router, type RequestHandler, type Request, type Response } from 'express';
+import { AppError, queryParser } from '@hookway/http';
+import type { Logger } from '@hookway/logger';
+import type { JobStream, StreamFilter, StreamMessage } from '../../domain/job-stream.js';
 
 interface StreamQuery {
   key?: string;
   integrationId?: string;
   eventId?: string;
+  lastEventId?: string;
 }
+
+const POSITION = '^[0-9]{1,15}$';
 
 const parseQuery = queryParser<StreamQuery>({
   type: 'object',
@@ -18,10 +28,43 @@ const parseQuery = queryParser<StreamQuery>({
     key: { type: 'string', nullable: true },
     integrationId: { type: 'string', format: 'uuid', nullable: true },
     eventId: { type: 'string', format: 'uuid', nullable: true },
+    lastEventId: { type: 'string', pattern: POSITION, nullable: true },
   },
 });
 
-export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; heartbeatMs: number; onStop: (close: () => void) => void }): Router {
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;
+
+export interface StreamRouteDependencies {
+  stream: JobStream;
+  auth: RequestHandler;
+  heartbeatMs: number;
+  /** The reconnection delay sent to clients (`retry:`), and the Retry-After of a 503. */
+  retryMs: number;
+  onStop: (close: () => void) => void;
+  logger?: Logger;
+}
+
+/**
+ * Where the client resumes: the Last-Event-ID header (set by EventSource on every reconnect) wins over
+ * ?lastEventId= (a first connect, e.g. after a page reload). An id that is not a position (an id from
+ * before positions existed, or garbage) is ignored: the stream starts live.
+ */
+function resumePosition(req: Request, query: StreamQuery): number | undefined {
+  const header = req.get('last-event-id')?.trim();
+  const raw = header !== undefined && header !== '' ? header : query.lastEventId;
+  return raw !== undefined && new RegExp(POSITION).test(raw) ? Number(raw) : undefined;
+}
+
+const frame = (message: StreamMessage): string => message.kind === 'update'
+  ? `id: ${message.update.id}\nevent: ${message.update.type}\ndata: ${JSON.stringify(message.update)}\n\n`
+  : `event: stream.missed\ndata: ${JSON.stringify(message.notice)}\n\n`;
+
+export function streamRoutes(deps: StreamRouteDependencies): Router {
   const router = Router();
   const open = new Set<() => void>();
   let stopping = false;
@@ -29,6 +72,15 @@ export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; he
     stopping = true;
     for (const close of open) close();
   });
+
+  const refuse = (req: Request, res: Response, message: string): void => {
+    if (req.get('accept')?.includes('text/event-stream')) {
+      res.writeHead(200, SSE_HEADERS);
+      res.end(`retry: ${deps.retryMs}\nevent: unavailable\ndata: ${JSON.stringify({ code: 'UNAVAILABLE', message })}\n\n`);
+      return;
+    }
+    throw new AppError(503, 'UNAVAILABLE', message, { headers: { 'retry-after': String(Math.max(1, Math.ceil(deps.retryMs / 1000))) } });
+  };
 
   router.get('/stream', deps.auth, async (req, res) => {
     const query = parseQuery(req.query);
@@ -40,32 +92,34 @@ export function streamRoutes(deps: { stream: JobStream; auth: RequestHandler; he
     req.once('close', () => {
       gone = true;
     });
-    // The 200 goes out once the stream follows the job facts: a client that saw the stream open misses
-    // nothing published after that.
-    const unsubscribe = await deps.stream.subscribe(filter, (update) => {
-      res.write(`id: ${update.id}\nevent: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
-    });
+    // The 200 goes out once the stream follows the job facts (and has read what a resuming client missed):
+    // a client that saw the stream open misses nothing recorded after that.
+    let subscription;
+    try {
+      subscription = await deps.stream.subscribe(filter, resumePosition(req, query));
+    } catch (error) {
+      deps.logger?.warn('stream could not read the job facts', { error: error instanceof Error ? error.message : String(error) });
+      if (!gone) refuse(req, res, 'the job updates cannot be read now; reconnect');
+      return;
+    }
     if (gone) {
-      unsubscribe();
+      subscription.close();
       return;
     }
     // The service began to stop while this stream was being set up: an open stream would hold the
     // server's close until the client left.
     if (stopping) {
-      unsubscribe();
-      throw unavailable('the service is stopping; reconnect');
+      subscription.close();
+      refuse(req, res, 'the service is stopping; reconnect');
+      return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 3000\n: connected\n\n');
+    res.writeHead(200, SSE_HEADERS);
+    res.write(`retry: ${deps.retryMs}\n: connected\n\n`);
+    subscription.start((message) => res.write(frame(message)));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
     const close = (): void => {
       clearInterval(heartbeat);
-      unsubscribe();
+      subscription.close();
       open.delete(close);
       res.end();
     };

@@ -1,0 +1,48 @@
+// Reads the sources ingress serves; the catalog keeps them in memory and reloads them on change.
+import type { Knex } from '@hookway/db';
+import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
+
+export interface SourceRecord {
+  id: string;
+  key: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rateLimit: SourceRateLimit | null;
+  secretSealed: string | null;
+  previousSecretSealed: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+interface SourceRow {
+  id: string;
+  key: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rate_limit: SourceRateLimit | null;
+  secret_sealed: string | null;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+export class SourceRepository {
+  constructor(private readonly db: Knex) {}
+
+  async listAll(): Promise<SourceRecord[]> {
+    const rows = await this.db<SourceRow>('sources').select(
+      'id', 'key', 'verifier', 'mapping', 'state', 'rate_limit', 'secret_sealed', 'previous_secret_sealed', 'previous_secret_expires_at',
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      key: row.key,
+      verifier: row.verifier,
+      mapping: row.mapping,
+      state: row.state,
+      rateLimit: row.rate_limit,
+      secretSealed: row.secret_sealed,
+      previousSecretSealed: row.previous_secret_sealed,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+    }));
+  }
+}

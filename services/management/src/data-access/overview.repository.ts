@@ -1,0 +1,126 @@
+// The aggregates of the operator console's overview: events received and attempts per minute over a recent
+// window, integrations by state, dead letters, and the oldest job still waiting for delivery.
+import type { Knex } from '@hookway/db';
+import { INTEGRATION_STATES, type IntegrationState, type JobStatus } from '@hookway/contracts';
+import { UNFINISHED_JOB_STATUSES } from './delivery-job.repository.js';
+
+export interface MinuteCounts {
+  /** Start of the minute (UTC). */
+  minute: Date;
+  /** Events received in that minute. */
+  received: number;
+  /** Delivery attempts that succeeded in that minute. */
+  delivered: number;
+  /** Delivery attempts that failed in that minute (retries included). */
+  failed: number;
+}
+
+export interface WaitingJob {
+  id: string;
+  eventId: string;
+  integrationId: string;
+  status: JobStatus;
+  attemptCount: number;
+  createdAt: Date;
+}
+
+export interface Overview {
+  windowMinutes: number;
+  perMinute: MinuteCounts[];
+  integrationsByState: Record<IntegrationState, number>;
+  deadLetters: number;
+  /** Jobs pending, delivering, retrying, parked or waiting (as in an integration's stats). */
+  pendingJobs: number;
+  oldestPendingJob: WaitingJob | null;
+}
+
+/** Jobs still waiting for their delivery, whatever holds them. */
+const WAITING_STATUSES = UNFINISHED_JOB_STATUSES;
+
+interface MinuteRow {
+  minute: Date;
+  received: number;
+  delivered: number;
+  failed: number;
+}
+
+interface WaitingJobRow {
+  id: string;
+  event_id: string;
+  integration_id: string;
+  status: JobStatus;
+  attempt_count: number;
+  created_at: Date;
+}
+
+export class OverviewRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** One row per minute of the last `minutes` minutes, the current one included, oldest first; empty minutes count 0. */
+  async perMinute(minutes: number): Promise<MinuteCounts[]> {
+    // Minutes are cut in UTC, so a session time zone with a sub-hour offset cannot shift the buckets.
+    const result = await this.db.raw<{ rows: MinuteRow[] }>(
+      `WITH minutes AS (
+         SELECT generate_series(
+           date_trunc('minute', now(), 'UTC') - make_interval(mins => ?::int - 1),
+           date_trunc('minute', now(), 'UTC'),
+           interval '1 minute') AS minute
+       ),
+       received AS (
+         SELECT date_trunc('minute', received_at, 'UTC') AS minute, count(*)::int AS n
+         FROM events WHERE received_at >= (SELECT min(minute) FROM minutes) GROUP BY 1
+       ),
+       attempts AS (
+         SELECT date_trunc('minute', created_at, 'UTC') AS minute,
+                count(*) FILTER (WHERE status = 'success')::int AS delivered,
+                count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM delivery_attempts WHERE created_at >= (SELECT min(minute) FROM minutes) GROUP BY 1
+       )
+       SELECT m.minute, coalesce(r.n, 0) AS received, coalesce(a.delivered, 0) AS delivered, coalesce(a.failed, 0) AS failed
+       FROM minutes m LEFT JOIN received r USING (minute) LEFT JOIN attempts a USING (minute)
+       ORDER BY m.minute`,
+      [minutes],
+    );
+    return result.rows.map((row) => ({ minute: row.minute, received: row.received, delivered: row.delivered, failed: row.failed }));
+  }
+
+  async integrationsByState(): Promise<Record<IntegrationState, number>> {
+    const rows = await this.db('integrations').select('state').count<{ state: IntegrationState; count: number | string }[]>({ count: '*' })
+      .groupBy('state');
+    const counts = Object.fromEntries(INTEGRATION_STATES.map((state) => [state, 0])) as Record<IntegrationState, number>;
+    for (const row of rows) counts[row.state] = Number(row.count);
+    return counts;
+  }
+
+  async jobCounts(): Promise<{ dead: number; waiting: number }> {
+    const row = (await this.db('delivery_jobs')
+      .select(
+        this.db.raw(`count(*) FILTER (WHERE status = 'dead')::int AS dead`),
+        this.db.raw('count(*) FILTER (WHERE status = ANY(?::text[]))::int AS waiting', [[...WAITING_STATUSES]]),
+      )
+      .whereIn('status', ['dead', ...WAITING_STATUSES])
+      .first()) as { dead: number; waiting: number } | undefined;
+    return { dead: row?.dead ?? 0, waiting: row?.waiting ?? 0 };
+  }
+
+  async oldestWaitingJob(): Promise<WaitingJob | null> {
+    const row = (await this.db('delivery_jobs')
+      .select('id', 'event_id', 'integration_id', 'status', 'attempt_count', 'created_at')
+      .whereIn('status', WAITING_STATUSES)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .first()) as WaitingJobRow | undefined;
+    return row
+      ? { id: row.id, eventId: row.event_id, integrationId: row.integration_id, status: row.status, attemptCount: row.attempt_count, createdAt: row.created_at }
+      : null;
+  }
+
+  async overview(minutes: number): Promise<Overview> {
+    const [perMinute, integrationsByState, jobs, oldestPendingJob] = await Promise.all([
+      this.perMinute(minutes),
+      this.integrationsByState(),
+      this.jobCounts(),
+      this.oldestWaitingJob(),
+    ]);
+    return { windowMinutes: minutes, perMinute, integrationsByState, deadLetters: jobs.dead, pendingJobs: jobs.waiting, oldestPendingJob };
+  }
+}

@@ -1,0 +1,140 @@
+// Inbound sources for operators. The public view never selects a secret column; only the rotation reads the
+// sealed current secret, to keep it as the previous one through the grace window.
+import type { Knex } from '@hookway/db';
+import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
+
+export interface Source {
+  id: string;
+  key: string;
+  name: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rateLimit: SourceRateLimit | null;
+  /** When the previous secret stops verifying, while a rotation's grace window is open. */
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewSource {
+  key: string;
+  name: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  rateLimit: SourceRateLimit | null;
+  secretSealed: string | null;
+}
+
+export interface SourcePatch {
+  name?: string;
+  verifier?: VerifierConfig;
+  mapping?: SourceMapping;
+  rateLimit?: SourceRateLimit | null;
+}
+
+interface SourceRow {
+  id: string;
+  key: string;
+  name: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rate_limit: SourceRateLimit | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const PUBLIC_COLUMNS = ['id', 'key', 'name', 'verifier', 'mapping', 'state', 'rate_limit', 'previous_secret_expires_at', 'created_at', 'updated_at'] as const;
+
+function toSource(row: SourceRow): Source {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    verifier: row.verifier,
+    mapping: row.mapping,
+    state: row.state,
+    rateLimit: row.rate_limit,
+    // An expired grace window is no longer worth showing.
+    previousSecretExpiresAt: row.previous_secret_expires_at && row.previous_secret_expires_at > new Date() ? row.previous_secret_expires_at : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class SourceRepository {
+  constructor(private readonly db: Knex) {}
+
+  async list(): Promise<Source[]> {
+    const rows = await this.db('sources').select<SourceRow[]>(PUBLIC_COLUMNS).orderBy('key');
+    return rows.map(toSource);
+  }
+
+  async find(id: string): Promise<Source | undefined> {
+    const row = await this.db('sources').select<SourceRow[]>(PUBLIC_COLUMNS).where({ id }).first<SourceRow | undefined>();
+    return row && toSource(row);
+  }
+
+  async keyExists(key: string): Promise<boolean> {
+    return (await this.db('sources').select('id').where({ key }).first<{ id: string } | undefined>()) !== undefined;
+  }
+
+  async create(source: NewSource): Promise<Source> {
+    const [row] = await this.db('sources').insert({
+      key: source.key,
+      name: source.name,
+      verifier: JSON.stringify(source.verifier),
+      mapping: JSON.stringify(source.mapping),
+      rate_limit: source.rateLimit === null ? null : JSON.stringify(source.rateLimit),
+      secret_sealed: source.secretSealed,
+    }).returning<SourceRow[]>(PUBLIC_COLUMNS);
+    return toSource(row!);
+  }
+
+  async update(id: string, patch: SourcePatch): Promise<Source | undefined> {
+    const [row] = await this.db('sources').where({ id }).update({
+      ...(patch.name === undefined ? {} : { name: patch.name }),
+      ...(patch.verifier === undefined ? {} : { verifier: JSON.stringify(patch.verifier) }),
+      ...(patch.mapping === undefined ? {} : { mapping: JSON.stringify(patch.mapping) }),
+      ...(patch.rateLimit === undefined ? {} : { rate_limit: patch.rateLimit === null ? null : JSON.stringify(patch.rateLimit) }),
+      updated_at: this.db.fn.now(),
+    }).returning<SourceRow[]>(PUBLIC_COLUMNS);
+    return row && toSource(row);
+  }
+
+  async setState(id: string, state: SourceState): Promise<{ source: Source; previousState: SourceState } | undefined> {
+    return this.db.transaction(async (trx) => {
+      const current = await trx('sources').select('state').where({ id }).forUpdate().first<{ state: SourceState } | undefined>();
+      if (!current) return undefined;
+      const [row] = await trx('sources').where({ id }).update({
+        state,
+        ...(current.state === state ? {} : { updated_at: trx.fn.now() }),
+      }).returning<SourceRow[]>(PUBLIC_COLUMNS);
+      return { source: toSource(row!), previousState: current.state };
+    });
+  }
+
+  async delete(id: string): Promise<Source | undefined> {
+    const [row] = await this.db('sources').where({ id }).delete().returning<SourceRow[]>(PUBLIC_COLUMNS);
+    return row && toSource(row);
+  }
+
+  /** The sealed current secret (null when it comes from configuration or the source has none), locked for a rotation. */
+  async currentSecretForUpdate(id: string): Promise<{ key: string; secretSealed: string | null } | undefined> {
+    const row = await this.db('sources').select('key', 'secret_sealed').where({ id }).forUpdate()
+      .first<{ key: string; secret_sealed: string | null } | undefined>();
+    return row && { key: row.key, secretSealed: row.secret_sealed };
+  }
+
+  async rotateSecret(id: string, secretSealed: string, previousSealed: string | null, graceMs: number): Promise<Source | undefined> {
+    const [row] = await this.db('sources').where({ id }).update({
+      secret_sealed: secretSealed,
+      previous_secret_sealed: previousSealed,
+      previous_secret_expires_at: previousSealed === null ? null : this.db.raw(`now() + (? * interval '1 millisecond')`, [graceMs]),
+      updated_at: this.db.fn.now(),
+    }).returning<SourceRow[]>(PUBLIC_COLUMNS);
+    return row && toSource(row);
+  }
+}
