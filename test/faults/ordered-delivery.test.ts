@@ -211,7 +211,8 @@ describe('fault: ordered delivery under dispatcher SIGKILL', () => {
     const atKill = { accepted: running.acceptedIds().size, delivered: running.receipts().size };
     await running.restart('dispatcher');
     await sending;
-    const accounting = await running.settle(45_000);
+    // Each subject is a line of 40 deliveries one after the other, with retries: on a busy machine it takes minutes.
+    const accounting = await running.settle(150_000);
     await waitFor(async () => unfinished(await jobStatuses(running)) === '', { timeoutMs: 10_000, what: 'every job succeeded' }).catch(() => undefined);
     const statuses = await jobStatuses(running);
 
