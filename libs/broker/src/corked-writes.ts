@@ -1,6 +1,6 @@
 // amqplib writes every frame to the socket on its own: a batch of publishes and acks made in one turn
 // of the event loop became one write(2) per frame, each a trip through the loopback TCP stack that
-// wakes RabbitMQ again (about a fifth of the dispatcher's CPU went to those writes). Corking the socket
+// wakes RabbitMQ again (a large share of the dispatcher's CPU went to those writes). Corking the socket
 // at the first write of a turn and uncorking it on the next tick sends them all in one writev(2).
 import { Writable } from 'node:stream';
 

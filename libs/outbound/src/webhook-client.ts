@@ -94,8 +94,8 @@ export class WebhookClient implements WebhookSender {
       mutableDefaults: true,
     });
     // got copies its defaults into every request, and V8 (Node 20) grows an object slowly once a non-empty
-    // object has been spread into it: the four unused cache options cost ~60 µs per request (in got's
-    // createNativeRequestOptions), the default headers ~12 µs (in the headers merge). Both start empty;
+    // object has been spread into it: the four unused cache options slow every request (in got's
+    // createNativeRequestOptions), and so do the default headers (in the headers merge). Both start empty;
     // send() puts got's user-agent back where got would have, so the request on the wire is unchanged.
     const defaults = this.got.defaults.options;
     defaults.cacheOptions = {};
@@ -125,7 +125,7 @@ export class WebhookClient implements WebhookSender {
   }
 
   /**
-   * One request through got's stream API: its promise API costs ~15% more CPU per webhook (a cancelable
+   * One request through got's stream API: its promise API costs more CPU per webhook (a cancelable
    * promise, event proxies, the body collected by async iteration, more garbage) and keeps the whole
    * body, where only its head is recorded. The rest is still read to the end, so the timeout and keep-alive
    * behave as before, and any error before the end (timeout included) wins over the response.

@@ -57,7 +57,7 @@ export function buildWebhookRequest(input: SigningInput & { event: OutboundEvent
 }
 
 // Runs once per delivery attempt. Objects are built by assignment, not by spreading one object into a
-// literal that then grows: V8 (Node 20) takes a slow path for that, which cost ~15 µs per request here.
+// literal that then grows: V8 (Node 20) takes a slow path for that, which showed in the profiles here.
 function signedRequest(input: SigningInput, id: string, body: string): WebhookRequest {
   const headers: Record<string, string> = {};
   for (const name of Object.keys(input.customHeaders)) {

@@ -48,7 +48,7 @@ function operatorHolds(operator: string, operand: unknown, value: unknown): bool
   return false;
 }
 
-/** What a filter document means, straight from the README's definition. */
+/** What a filter document means, straight from the definition in docs/delivery.md. */
 export function referenceMatches(filter: Record<string, unknown>, event: ReferenceEvent): boolean {
   return Object.entries(filter).every(([key, condition]) => {
     if (key === '$and') return (condition as Record<string, unknown>[]).every((item) => referenceMatches(item, event));

@@ -1,5 +1,5 @@
-// Opening a sealed signing secret (AES-256-GCM) on every delivery cost about 1.6% of the dispatcher's
-// CPU under load, for the same few secrets over and over. The plaintext of recently used sealed values
+// Opening a sealed signing secret (AES-256-GCM) on every delivery showed in the dispatcher's CPU profile
+// under load, for the same few secrets over and over. The plaintext of recently used sealed values
 // is kept, bounded. A sealed value never changes meaning (rotating a secret stores a new sealed string,
 // with a fresh IV), so an entry cannot go stale; it only ages out.
 
