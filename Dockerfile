@@ -24,12 +24,10 @@ RUN package=$(case "$SERVICE" in migrate|reseal) echo @hookway/runtime;; *) echo
 FROM node:20.19-bookworm-slim
 ARG SERVICE=ingress
 ENV NODE_ENV=production
-# A young generation of 2 x 4 MB instead of V8's 2 x 16 MB: peak RSS under the bench's load went from
-# 177 to 117 MB (ingress), 138 to 119 MB (dispatcher) and 114 to 93 MB (audit), with no CPU cost the
-# bench could measure. An old generation capped at 192 MB, below the pods' 256Mi limit: without a cap
-# V8 sizes the heap for the machine's memory and let it grow to 150-160 MB RSS under load; with it the
-# services peaked at about 100 MB, for 3-9% more ingress CPU per webhook (bench/profile-ingress.ts
-# --node-options, median of alternated runs). The bench reads this line and runs the services with it.
+# A young generation of 2 x 4 MB instead of V8's 2 x 16 MB lowers peak RSS under load at no measurable
+# CPU cost; an old generation capped at 192 MB, below the pods' 256Mi limit, keeps V8 from sizing the heap
+# for the machine's memory (figures: bench/README.md, "Memory flags"). The bench reads this line and runs
+# the services with it.
 ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=192"
 # The services read openapi/*.yaml three levels above dist/main.js, as in the repository.
 WORKDIR /srv/hookway/services/app

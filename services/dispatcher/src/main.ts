@@ -2,7 +2,7 @@
 // Retries need no consumer of their own: the retry tiers dead-letter back into the jobs queue.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Config } from '@hookway/config';
+import type { ServiceConfig } from '@hookway/config';
 import type { ConsumeHandler } from '@hookway/broker';
 import { errorFields, type Logger } from '@hookway/logger';
 import {
@@ -30,7 +30,7 @@ import { cachedOpener } from './outbound/opened-secrets.js';
 import { BrokerPacingPublisher } from './outbound/pacing-publisher.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
-export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
+export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
   const { db, broker } = infrastructure;
 

@@ -1,6 +1,6 @@
 // Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, makes them durable in the
 // events table (which is the outbox), and publishes them for the dispatcher.
-import type { Config } from '@hookway/config';
+import type { ServiceConfig } from '@hookway/config';
 import { NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
@@ -22,7 +22,7 @@ import { InflightBudget } from './entry-points/http/inflight-budget.js';
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
 
-export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
+export async function start(config: ServiceConfig<'ingress'>, logger: Logger): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
   const infrastructure = await connectInfrastructure(config, logger, 'ingress');
   const { db, broker } = infrastructure;
 

@@ -3,7 +3,7 @@
 // at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Config } from '@hookway/config';
+import type { ServiceConfig } from '@hookway/config';
 import { errorFields, type Logger } from '@hookway/logger';
 import { OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
@@ -42,7 +42,7 @@ export interface RunningManagement {
   stop(): Promise<void>;
 }
 
-export async function start(config: Config, logger: Logger): Promise<RunningManagement> {
+export async function start(config: ServiceConfig<'management'>, logger: Logger): Promise<RunningManagement> {
   const infrastructure = await connectInfrastructure(config, logger, 'management');
   const { db, broker } = infrastructure;
   const registry = createMetricsRegistry('management');
