@@ -1,17 +1,18 @@
 // Audit service: the only writer of the tamper-evident audit log.
-import type { Config } from '@hookway/config';
+import type { ServiceConfig } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
 import type { ChainedEntry } from '@hookway/contracts';
 import { Batcher, isDataException } from '@hookway/db';
 import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer } from '@hookway/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { AuditLogRepository, type AppendResult } from './data-access/audit-log.repository.js';
+import { AuditLogRepository } from './data-access/audit-log.repository.js';
+import type { AppendResult } from './domain/ports.js';
 import { auditFactConsumer } from './entry-points/queue/audit-fact.consumer.js';
 
 // Most facts appended in one transaction, and the consumer's prefetch: a burst can fill a whole batch.
 const APPEND_BATCH = 256;
 
-export async function start(config: Config, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
+export async function start(config: ServiceConfig<'audit'>, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   const infrastructure = await connectInfrastructure(config, logger, 'audit', { poolMax: 4 });
   const { db, broker } = infrastructure;
   const repository = new AuditLogRepository(db);

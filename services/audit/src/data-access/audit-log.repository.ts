@@ -3,6 +3,7 @@
 // The append is the service's hot path: four round trips per batch, no query builder (see appendMany).
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
+import type { AppendResult } from '../domain/ports.js';
 
 const CHAIN_LOCK = 0x686f6f6b; // "hook": one advisory lock id for the audit chain
 
@@ -22,8 +23,6 @@ const INSERT_ENTRIES = prepared('audit_insert_entries', `
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
                        $8::timestamptz[], $9::text[], $10::text[])
   RETURNING id, fact_id`);
-
-export type AppendResult = { appended: true; id: number; hash: string } | { appended: false };
 
 export class AuditLogRepository {
   private readonly sql: PreparedQueries;

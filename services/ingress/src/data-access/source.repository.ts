@@ -1,18 +1,7 @@
 // Reads the sources ingress serves; the catalog keeps them in memory and reloads them on change.
 import type { Knex } from '@hookway/db';
 import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
-
-export interface SourceRecord {
-  id: string;
-  key: string;
-  verifier: VerifierConfig;
-  mapping: SourceMapping;
-  state: SourceState;
-  rateLimit: SourceRateLimit | null;
-  secretSealed: string | null;
-  previousSecretSealed: string | null;
-  previousSecretExpiresAt: Date | null;
-}
+import type { SourceReader, SourceRecord } from '../domain/sources/source-catalog.js';
 
 interface SourceRow {
   id: string;
@@ -26,7 +15,7 @@ interface SourceRow {
   previous_secret_expires_at: Date | null;
 }
 
-export class SourceRepository {
+export class SourceRepository implements SourceReader {
   constructor(private readonly db: Knex) {}
 
   async listAll(): Promise<SourceRecord[]> {

@@ -1,12 +1,12 @@
 // Turns verified raw bytes into a JSON value, refusing what PostgreSQL or the signature could not
 // stand behind: bytes that are not UTF-8 and nesting deeper than any real webhook needs.
-import { badRequest } from '@hookway/http';
+import { InvalidPayloadError } from './intake-errors.js';
 
 const MAX_DEPTH = 64;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function invalid(message: string): never {
-  throw badRequest('INVALID_PAYLOAD', message, { errors: [{ path: '/', message }] });
+  throw new InvalidPayloadError(message, [{ path: '/', message }]);
 }
 
 export function decodeBody(rawBody: Buffer): string {

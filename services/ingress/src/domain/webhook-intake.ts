@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { auditFact, type EventStatus } from '@hookway/contracts';
 import { isDatabaseUnavailable, isDataException } from '@hookway/db';
-import { badRequest, notFound, unavailable } from '@hookway/http';
 import { errorFields, logsDebug, type Logger } from '@hookway/logger';
 import { publishEventMessages, type MessagePublisher } from './event-publisher.js';
 import { snapshotHeaders } from './header-snapshot.js';
+import { InvalidPayloadError, StorageUnavailableError, UnknownSourceError } from './intake-errors.js';
 import { decodeBody, parseJsonBody } from './json-body.js';
 import type { ProviderLookup, RequestHeaders, WebhookProvider } from './providers/provider.js';
 
@@ -72,7 +72,7 @@ export class WebhookIntake {
 
   async accept(input: IncomingWebhook): Promise<AcceptedWebhook> {
     const provider = this.deps.providers.get(input.provider);
-    if (!provider) throw notFound('UNKNOWN_PROVIDER', `no webhook provider named "${input.provider}"`);
+    if (!provider) throw new UnknownSourceError(input.provider);
 
     const receivedAt = new Date();
     provider.authenticate(input.headers, input.rawBody);
@@ -99,7 +99,7 @@ export class WebhookIntake {
 
     const existing = await this.store(() => this.deps.events.findByExternalId(event.provider, event.externalId));
     // Only possible if the original was deleted between the two statements; the sender retries.
-    if (!existing) throw unavailable('the event could not be stored; retry later');
+    if (!existing) throw new StorageUnavailableError();
     this.logFor(event).info('duplicate webhook', { eventId: existing.id, externalId: event.externalId });
     this.track(this.publishDuplicate(existing.id, event));
     return { eventId: existing.id, status: existing.status, duplicate: true };
@@ -114,10 +114,10 @@ export class WebhookIntake {
     try {
       return await work();
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw unavailable('the event could not be stored; retry later', error);
+      if (isDatabaseUnavailable(error)) throw new StorageUnavailableError(error);
       if (isDataException(error)) {
         const message = 'the payload holds a value that cannot be stored';
-        throw badRequest('INVALID_PAYLOAD', message, { errors: [{ path: '/', message }] });
+        throw new InvalidPayloadError(message, [{ path: '/', message }]);
       }
       throw error;
     }

@@ -1,27 +1,7 @@
 // Reads the hash-chained audit log: filtered pages for operators, and id-ordered batches for verification.
 import type { Knex } from '@hookway/db';
-import { paginate, type Page, type PageRequest } from './shared.js';
-
-export interface AuditEntry {
-  id: number;
-  factId: string;
-  entityType: string;
-  entityId: string;
-  action: string;
-  actor: string;
-  correlationId: string | null;
-  details: Record<string, unknown>;
-  occurredAt: Date;
-  recordedAt: Date;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditSearch extends PageRequest {
-  entityType?: string | null;
-  entityId?: string | null;
-  action?: string | null;
-}
+import type { AuditEntry, AuditEntryReader, AuditSearch, Page } from '../domain/ports.js';
+import { paginate } from './shared.js';
 
 interface AuditEntryRow {
   id: number;
@@ -60,7 +40,7 @@ function toAuditEntry(row: AuditEntryRow): AuditEntry {
   };
 }
 
-export class AuditEntryRepository {
+export class AuditEntryRepository implements AuditEntryReader {
   constructor(private readonly db: Knex) {}
 
   /** Newest first. */

@@ -1,22 +1,6 @@
 // Bulk dead-letter replays: one row per operator request, updated as the background run progresses.
 import type { Knex } from '@hookway/db';
-import type { DeadLetterFilter } from './delivery-job.repository.js';
-
-export type BulkReplayStatus = 'running' | 'completed' | 'failed';
-
-export interface BulkReplay {
-  id: string;
-  status: BulkReplayStatus;
-  filter: DeadLetterFilter;
-  requestedBy: string;
-  reason: string;
-  /** Dead jobs that matched when the run started; null until counted. */
-  matched: number | null;
-  requeued: number;
-  error: string | null;
-  createdAt: Date;
-  completedAt: Date | null;
-}
+import type { BulkReplay, BulkReplayStatus, BulkReplayStore, DeadLetterFilter } from '../domain/ports.js';
 
 interface BulkReplayRow {
   id: string;
@@ -46,7 +30,7 @@ function toBulkReplay(row: BulkReplayRow): BulkReplay {
   };
 }
 
-export class DeadLetterReplayRepository {
+export class DeadLetterReplayRepository implements BulkReplayStore {
   constructor(private readonly db: Knex) {}
 
   async create(input: { filter: DeadLetterFilter; requestedBy: string; reason: string }): Promise<BulkReplay> {

@@ -1,33 +1,10 @@
 // Delivery attempts: the per-event and per-job timelines, the operator-wide delivery log, an integration's
 // statistics, and purging an integration's delivery history.
 import type { Knex } from '@hookway/db';
-import { paginate, type Page, type PageRequest } from './shared.js';
-
-export type AttemptStatus = 'success' | 'failed';
-
-export interface DeliveryAttempt {
-  id: string;
-  jobId: string;
-  eventId: string;
-  integrationId: string;
-  attemptNumber: number;
-  status: AttemptStatus;
-  statusCode: number | null;
-  latencyMs: number;
-  requestUrl: string;
-  requestHeaders: Record<string, unknown>;
-  responseHeaders: Record<string, unknown> | null;
-  responseBody: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  createdAt: Date;
-}
-
-export interface AttemptSearch extends PageRequest {
-  status?: AttemptStatus | null;
-  eventId?: string | null;
-  integrationId?: string | null;
-}
+import type {
+  AttemptSearch, AttemptStats, AttemptStatus, DeliveryAttempt, DeliveryAttemptStore, Page,
+} from '../domain/ports.js';
+import { paginate } from './shared.js';
 
 interface DeliveryAttemptRow {
   id: string;
@@ -72,17 +49,6 @@ function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
   };
 }
 
-export interface AttemptStats {
-  totalAttempts: number;
-  successfulAttempts: number;
-  failedAttempts: number;
-  /** null when there are no attempts. */
-  averageLatencyMs: number | null;
-  p95LatencyMs: number | null;
-  lastSuccessAt: Date | null;
-  lastFailureAt: Date | null;
-}
-
 interface AttemptStatsRow {
   total: number;
   successful: number;
@@ -98,7 +64,7 @@ function twoDecimals(value: string | number | null): number | null {
   return value === null ? null : Math.round(Number(value) * 100) / 100;
 }
 
-export class DeliveryAttemptRepository {
+export class DeliveryAttemptRepository implements DeliveryAttemptStore {
   constructor(private readonly db: Knex) {}
 
   /** Newest first. */

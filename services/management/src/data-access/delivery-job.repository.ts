@@ -2,23 +2,8 @@
 // letters, and releasing the jobs a paused integration parked.
 import type { Knex } from '@hookway/db';
 import type { JobMessage, JobStatus } from '@hookway/contracts';
-import { paginate, type Page, type PageRequest } from './shared.js';
-
-export interface DeliveryJob {
-  id: string;
-  eventId: string;
-  integrationId: string;
-  replayRequestId: string | null;
-  status: JobStatus;
-  attemptCount: number;
-  maxAttempts: number;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-  completedAt: Date | null;
-}
+import type { DeadLetter, DeadLetterFilter, DeliveryJob, DeliveryJobStore, JobCounts, Page, PageRequest } from '../domain/ports.js';
+import { paginate } from './shared.js';
 
 interface DeliveryJobRow {
   id: string;
@@ -59,26 +44,6 @@ function toJob(row: DeliveryJobRow): DeliveryJob {
   };
 }
 
-export interface DeadLetterFilter {
-  integrationId?: string | null;
-  provider?: string | null;
-  eventType?: string | null;
-  /** Dead since (the job's completed_at), inclusive. */
-  since?: string | null;
-}
-
-export interface DeadLetter {
-  jobId: string;
-  eventId: string;
-  integrationId: string;
-  provider: string;
-  eventType: string;
-  attemptCount: number;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  deadAt: Date | null;
-}
-
 interface DeadLetterRow {
   id: string;
   event_id: string;
@@ -116,13 +81,7 @@ const DEAD_LETTER_COLUMNS = [
  */
 export const UNFINISHED_JOB_STATUSES = ['pending', 'delivering', 'retrying', 'parked', 'waiting'] as const satisfies readonly JobStatus[];
 
-export interface JobCounts {
-  /** Unfinished jobs (UNFINISHED_JOB_STATUSES): deliveries still to come. */
-  pending: number;
-  dead: number;
-}
-
-export class DeliveryJobRepository {
+export class DeliveryJobRepository implements DeliveryJobStore {
   constructor(private readonly db: Knex) {}
 
   /** Jobs of an event, oldest first (the timeline order of the event detail). */

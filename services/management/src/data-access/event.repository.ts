@@ -1,40 +1,8 @@
 // Reads normalized events. Listing never selects the raw snapshot (it can be large); the detail does.
 import type { Knex } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
-import { containsPattern, paginate, type Page, type PageRequest } from './shared.js';
-
-export interface StoredEvent {
-  id: string;
-  provider: string;
-  externalId: string;
-  type: string;
-  occurredAt: Date;
-  subject: string | null;
-  data: unknown;
-  status: EventStatus;
-  receivedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface EventSnapshot {
-  headers: Record<string, unknown>;
-  body: string;
-}
-
-export const EVENT_SORT_FIELDS = ['createdAt', 'occurredAt', 'status', 'receivedAt'] as const;
-export type EventSortField = (typeof EVENT_SORT_FIELDS)[number];
-
-export interface EventSearch extends PageRequest {
-  provider?: string | null;
-  status?: EventStatus | null;
-  eventType?: string | null;
-  subject?: string | null;
-  from?: string | null;
-  to?: string | null;
-  sortBy: EventSortField;
-  sortOrder: 'asc' | 'desc';
-}
+import type { EventReader, EventSearch, EventSnapshot, EventSortField, EventTypeSeen, Page, StoredEvent } from '../domain/ports.js';
+import { containsPattern, paginate } from './shared.js';
 
 interface EventRow {
   id: string;
@@ -83,14 +51,7 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
-export interface EventTypeSeen {
-  provider: string;
-  eventType: string;
-  count: number;
-  lastSeenAt: Date;
-}
-
-export class EventRepository {
+export class EventRepository implements EventReader {
   constructor(private readonly db: Knex) {}
 
   async search(search: EventSearch): Promise<Page<StoredEvent>> {

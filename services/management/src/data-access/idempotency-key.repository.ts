@@ -2,11 +2,7 @@
 // the same body gets that response back. The key row is written first in the request's transaction, so a
 // concurrent request with the same key waits on it and then reads the committed response.
 import type { Knex } from '@hookway/db';
-
-export type IdempotencyClaim =
-  | { kind: 'new' }
-  | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'mismatch' };
+import type { IdempotencyClaim, IdempotencyKeyStore } from '../domain/ports.js';
 
 interface IdempotencyRow {
   request_hash: string;
@@ -14,7 +10,7 @@ interface IdempotencyRow {
   response_body: unknown;
 }
 
-export class IdempotencyKeyRepository {
+export class IdempotencyKeyRepository implements IdempotencyKeyStore {
   /** `db` must be the transaction that also does the work, so the key and the response commit together. */
   constructor(private readonly db: Knex) {}
 

@@ -2,77 +2,9 @@
 // accident; only signingTarget() reads the sealed secrets, for the test ping and the verification handshake.
 import type { Knex } from '@hookway/db';
 import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
-
-/** At most `perSecond` deliveries a second on average, `burst` of them back to back. */
-export interface RateLimit {
-  perSecond: number;
-  burst: number;
-}
-
-export interface Integration {
-  id: string;
-  name: string;
-  provider: string;
-  url: string;
-  eventTypes: string[];
-  headers: Record<string, string>;
-  description: string | null;
-  filter: PayloadFilter | null;
-  rateLimit: RateLimit | null;
-  ordering: IntegrationOrdering;
-  orderingOnDead: OrderingOnDead;
-  state: IntegrationState;
-  consecutiveFailures: number;
-  disabledReason: string | null;
-  verifiedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface IntegrationFilter {
-  provider?: string | null;
-  state?: IntegrationState;
-}
-
-export interface NewIntegration {
-  name: string;
-  provider: string;
-  url: string;
-  eventTypes: string[];
-  headers: Record<string, string>;
-  description: string | null;
-  filter: PayloadFilter | null;
-  rateLimit: RateLimit | null;
-  ordering: IntegrationOrdering;
-  orderingOnDead: OrderingOnDead;
-  secretSealed: string;
-}
-
-export interface IntegrationPatch {
-  name?: string;
-  url?: string;
-  eventTypes?: string[];
-  headers?: Record<string, string>;
-  description?: string | null;
-  /** null removes the filter. */
-  filter?: PayloadFilter | null;
-  /** null removes the limit. */
-  rateLimit?: RateLimit | null;
-  /** null delivers without an order. */
-  ordering?: IntegrationOrdering;
-  orderingOnDead?: OrderingOnDead;
-}
-
-/** What a signed request to the integration needs: where, which headers, which secrets (still sealed). */
-export interface SigningTarget {
-  id: string;
-  provider: string;
-  url: string;
-  headers: Record<string, unknown>;
-  secretSealed: string;
-  /** The previous secret while its rotation grace window is open, else null. */
-  previousSecretSealed: string | null;
-}
+import type {
+  Integration, IntegrationFilter, IntegrationPatch, IntegrationStore, NewIntegration, SigningTarget,
+} from '../domain/ports.js';
 
 interface IntegrationRow {
   id: string;
@@ -125,7 +57,7 @@ function toIntegration(row: IntegrationRow): Integration {
   };
 }
 
-export class IntegrationRepository {
+export class IntegrationRepository implements IntegrationStore {
   /** `db` may be a transaction: every method then runs inside it. */
   constructor(private readonly db: Knex) {}
 

@@ -2,37 +2,8 @@
 // window, integrations by state, dead letters, and the oldest job still waiting for delivery.
 import type { Knex } from '@hookway/db';
 import { INTEGRATION_STATES, type IntegrationState, type JobStatus } from '@hookway/contracts';
+import type { MinuteCounts, Overview, OverviewReader, WaitingJob } from '../domain/ports.js';
 import { UNFINISHED_JOB_STATUSES } from './delivery-job.repository.js';
-
-export interface MinuteCounts {
-  /** Start of the minute (UTC). */
-  minute: Date;
-  /** Events received in that minute. */
-  received: number;
-  /** Delivery attempts that succeeded in that minute. */
-  delivered: number;
-  /** Delivery attempts that failed in that minute (retries included). */
-  failed: number;
-}
-
-export interface WaitingJob {
-  id: string;
-  eventId: string;
-  integrationId: string;
-  status: JobStatus;
-  attemptCount: number;
-  createdAt: Date;
-}
-
-export interface Overview {
-  windowMinutes: number;
-  perMinute: MinuteCounts[];
-  integrationsByState: Record<IntegrationState, number>;
-  deadLetters: number;
-  /** Jobs pending, delivering, retrying, parked or waiting (as in an integration's stats). */
-  pendingJobs: number;
-  oldestPendingJob: WaitingJob | null;
-}
 
 /** Jobs still waiting for their delivery, whatever holds them. */
 const WAITING_STATUSES = UNFINISHED_JOB_STATUSES;
@@ -53,7 +24,7 @@ interface WaitingJobRow {
   created_at: Date;
 }
 
-export class OverviewRepository {
+export class OverviewRepository implements OverviewReader {
   constructor(private readonly db: Knex) {}
 
   /** One row per minute of the last `minutes` minutes, the current one included, oldest first; empty minutes count 0. */

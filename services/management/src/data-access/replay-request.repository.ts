@@ -2,30 +2,7 @@
 // the broker confirmed its messages, so a request accepted while RabbitMQ is down is relayed later.
 // A request with an integration_id (a job retry or dead-letter replay) is dispatched to that integration only.
 import type { Knex } from '@hookway/db';
-
-export interface ReplayRequest {
-  id: string;
-  eventId: string;
-  provider: string;
-  eventType: string;
-  /** Set when the replay goes to one integration only. */
-  integrationId: string | null;
-  /** The job a job retry or dead-letter replay repeats. */
-  sourceJobId: string | null;
-  requestedBy: string;
-  reason: string;
-  correlationId: string | null;
-  createdAt: Date;
-}
-
-export interface NewReplayRequest {
-  eventId: string;
-  requestedBy: string;
-  reason: string;
-  correlationId: string;
-  integrationId?: string | null;
-  sourceJobId?: string | null;
-}
+import type { NewReplayRequest, ReplayRequest, ReplayRequestStore } from '../domain/ports.js';
 
 interface ReplayRequestRow {
   id: string;
@@ -60,7 +37,7 @@ function toReplayRequest(row: ReplayRequestRow): ReplayRequest {
   };
 }
 
-export class ReplayRequestRepository {
+export class ReplayRequestRepository implements ReplayRequestStore {
   constructor(private readonly db: Knex) {}
 
   /**

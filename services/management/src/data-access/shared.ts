@@ -1,15 +1,6 @@
 // Small helpers every repository of this service uses: paging and safe LIKE patterns.
 import type { Knex } from '@hookway/db';
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
-export interface PageRequest {
-  page: number;
-  pageSize: number;
-}
+import type { Page, PageRequest } from '../domain/ports.js';
 
 /** Runs the count and one page of a filtered query; `base` builds the filtered query afresh for each. */
 export async function paginate<Row, T>(

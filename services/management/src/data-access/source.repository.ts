@@ -2,36 +2,7 @@
 // sealed current secret, to keep it as the previous one through the grace window.
 import type { Knex } from '@hookway/db';
 import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
-
-export interface Source {
-  id: string;
-  key: string;
-  name: string;
-  verifier: VerifierConfig;
-  mapping: SourceMapping;
-  state: SourceState;
-  rateLimit: SourceRateLimit | null;
-  /** When the previous secret stops verifying, while a rotation's grace window is open. */
-  previousSecretExpiresAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface NewSource {
-  key: string;
-  name: string;
-  verifier: VerifierConfig;
-  mapping: SourceMapping;
-  rateLimit: SourceRateLimit | null;
-  secretSealed: string | null;
-}
-
-export interface SourcePatch {
-  name?: string;
-  verifier?: VerifierConfig;
-  mapping?: SourceMapping;
-  rateLimit?: SourceRateLimit | null;
-}
+import type { NewSource, Source, SourcePatch, SourceStore } from '../domain/ports.js';
 
 interface SourceRow {
   id: string;
@@ -64,7 +35,7 @@ function toSource(row: SourceRow): Source {
   };
 }
 
-export class SourceRepository {
+export class SourceRepository implements SourceStore {
   constructor(private readonly db: Knex) {}
 
   async list(): Promise<Source[]> {

@@ -1,21 +1,12 @@
-// One transaction over several repositories: the domain asks for a unit of work and gets repositories bound
-// to the same transaction, without seeing knex. Throwing inside rolls everything back.
+// One transaction over several repositories: the domain asks for a unit of work (domain/ports.ts) and gets
+// repositories bound to the same transaction, without seeing knex. Throwing inside rolls everything back.
 import type { Knex } from '@hookway/db';
+import type { InTransaction } from '../domain/ports.js';
 import { DeliveryAttemptRepository } from './delivery-attempt.repository.js';
 import { DeliveryJobRepository } from './delivery-job.repository.js';
 import { IdempotencyKeyRepository } from './idempotency-key.repository.js';
 import { IntegrationRepository } from './integration.repository.js';
 import { SourceRepository } from './source.repository.js';
-
-export interface UnitOfWork {
-  integrations: IntegrationRepository;
-  idempotencyKeys: IdempotencyKeyRepository;
-  jobs: DeliveryJobRepository;
-  attempts: DeliveryAttemptRepository;
-  sources: SourceRepository;
-}
-
-export type InTransaction = <T>(work: (unit: UnitOfWork) => Promise<T>) => Promise<T>;
 
 export function transactional(db: Knex): InTransaction {
   return (work) => db.transaction((trx) => work({

@@ -2,16 +2,15 @@
 // matching dead jobs in batches and files one scoped replay request per job, keeping its row up to date.
 // Runs are tracked so stop() waits for them; a stop interrupts a run between batches (status failed).
 import { errorFields, type Logger } from '@hookway/logger';
-import type { BulkReplay, DeadLetterReplayRepository } from '../data-access/dead-letter-replay.repository.js';
-import type { DeadLetter, DeadLetterFilter, DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
 import type { JobOperationsService, ReplayAsk } from './job-operations.service.js';
 import { JobNotFoundError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
+import type { BulkReplay, BulkReplayStore, DeadLetter, DeadLetterFilter, DeliveryJobStore } from './ports.js';
 
 export const BULK_REPLAY_BATCH = 100;
 
 export interface BulkReplayDeps {
-  runs: DeadLetterReplayRepository;
-  jobs: DeliveryJobRepository;
+  runs: BulkReplayStore;
+  jobs: DeliveryJobStore;
   jobOperations: JobOperationsService;
   publisher: MessagePublisher;
   logger: Logger;

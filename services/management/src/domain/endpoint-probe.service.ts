@@ -3,12 +3,11 @@
 // URL-ownership handshake that requires the endpoint to echo a challenge. Neither is a delivery job.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildWebhookRequest, signJsonRequest, type WebhookResult, type WebhookSender } from '@hookway/outbound';
-import type { IntegrationRepository, SigningTarget } from '../data-access/integration.repository.js';
-import type { InTransaction } from '../data-access/unit-of-work.js';
 import { unopenableReason } from '@hookway/signing';
 import {
   auditableUrl, IntegrationNotFoundError, operatorFact, SecretUnopenableError, type MessagePublisher, type OperatorContext,
 } from './operator.js';
+import type { InTransaction, IntegrationStore, SigningTarget } from './ports.js';
 
 export const TEST_EVENT_TYPE = 'hookway.test';
 export const VERIFICATION_TYPE = 'hookway.verification';
@@ -31,7 +30,7 @@ export interface VerificationResult {
 }
 
 export interface EndpointProbeDeps {
-  integrations: IntegrationRepository;
+  integrations: IntegrationStore;
   inTransaction: InTransaction;
   sender: WebhookSender;
   openSecret: (sealed: string) => string;

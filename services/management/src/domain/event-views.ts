@@ -1,8 +1,8 @@
 // The operator's views of one event: its detail (snapshot, jobs, attempts) and its processing status.
-import type { DeliveryAttemptRepository, DeliveryAttempt } from '../data-access/delivery-attempt.repository.js';
-import type { DeliveryJob, DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
-import type { EventRepository, EventSnapshot, StoredEvent } from '../data-access/event.repository.js';
 import type { EventStatus } from '@hookway/contracts';
+import type {
+  DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore, EventReader, EventSnapshot, StoredEvent,
+} from './ports.js';
 
 export const RECENT_JOBS = 10;
 
@@ -29,9 +29,9 @@ export function describeFailure(attempt: DeliveryAttempt): string | null {
 
 export class EventViews {
   constructor(
-    private readonly events: EventRepository,
-    private readonly jobs: DeliveryJobRepository,
-    private readonly attempts: DeliveryAttemptRepository,
+    private readonly events: EventReader,
+    private readonly jobs: DeliveryJobStore,
+    private readonly attempts: DeliveryAttemptStore,
   ) {}
 
   async detail(eventId: string): Promise<EventDetail | undefined> {

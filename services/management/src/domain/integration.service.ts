@@ -6,13 +6,12 @@ import { createHash } from 'node:crypto';
 import {
   canonicalJson, matchesFilter, type FilterableEvent, type IntegrationOrdering, type JobMessage, type OrderingOnDead, type PayloadFilter,
 } from '@hookway/contracts';
-import type { DeliveryAttemptRepository } from '../data-access/delivery-attempt.repository.js';
-import type { DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
-import type { Integration, IntegrationFilter, IntegrationPatch, IntegrationRepository, RateLimit } from '../data-access/integration.repository.js';
-import type { InTransaction, UnitOfWork } from '../data-access/unit-of-work.js';
 import {
   auditableUrl, IdempotencyKeyReusedError, IntegrationNotFoundError, operatorFact, type MessagePublisher, type OperatorContext,
 } from './operator.js';
+import type {
+  DeliveryAttemptStore, DeliveryJobStore, InTransaction, Integration, IntegrationFilter, IntegrationPatch, IntegrationStore, RateLimit, UnitOfWork,
+} from './ports.js';
 import { UnknownSourceError } from './source.service.js';
 
 export const IDEMPOTENCY_SCOPE = 'POST /integrations';
@@ -67,9 +66,9 @@ export interface SecretSealer {
 
 export interface IntegrationServiceDeps {
   inTransaction: InTransaction;
-  integrations: IntegrationRepository;
-  jobs: DeliveryJobRepository;
-  attempts: DeliveryAttemptRepository;
+  integrations: IntegrationStore;
+  jobs: DeliveryJobStore;
+  attempts: DeliveryAttemptStore;
   publisher: MessagePublisher;
   jobDestination: { exchange: string; routingKey: string };
   secretBox: SecretSealer;

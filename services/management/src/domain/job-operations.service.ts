@@ -5,9 +5,8 @@
 import { TERMINAL_JOB_STATUSES, type JobMessage } from '@hookway/contracts';
 import { hasSqlState, SQLSTATE } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
-import type { DeliveryAttempt, DeliveryAttemptRepository } from '../data-access/delivery-attempt.repository.js';
-import type { DeliveryJob, DeliveryJobRepository } from '../data-access/delivery-job.repository.js';
 import { JobNotFoundError, JobStateError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
+import type { DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore } from './ports.js';
 import { EventNotFoundError, type ReplayService } from './replay.service.js';
 
 export interface ReplayAsk {
@@ -25,8 +24,8 @@ export interface JobDetail extends DeliveryJob {
 }
 
 export interface JobOperationsDeps {
-  jobs: DeliveryJobRepository;
-  attempts: DeliveryAttemptRepository;
+  jobs: DeliveryJobStore;
+  attempts: DeliveryAttemptStore;
   replays: ReplayService;
   publisher: MessagePublisher;
   jobDestination: { exchange: string; routingKey: string };

@@ -6,7 +6,7 @@
 import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
 import type { OutboxSource } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
-import type { NewReplayRequest, ReplayRequest, ReplayRequestRepository } from '../data-access/replay-request.repository.js';
+import type { NewReplayRequest, ReplayRequest, ReplayRequestStore } from './ports.js';
 
 /** The part of the broker replay needs. */
 export interface ReplayPublisher {
@@ -30,7 +30,7 @@ export interface ReplayAccepted {
 
 export class ReplayService {
   constructor(
-    private readonly requests: ReplayRequestRepository,
+    private readonly requests: ReplayRequestStore,
     private readonly publisher: ReplayPublisher,
     private readonly eventsExchange: string,
     private readonly logger: Logger,

@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_MAPPINGS, needsSecret, type SourceMapping, type SourceRateLimit, type SourceState, type VerifierConfig } from '@hookway/contracts';
 import { hasSqlState, SQLSTATE } from '@hookway/db';
-import type { Source, SourcePatch, SourceRepository } from '../data-access/source.repository.js';
-import type { InTransaction } from '../data-access/unit-of-work.js';
 import type { SecretSealer } from './integration.service.js';
 import { operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
+import type { InTransaction, Source, SourcePatch, SourceStore } from './ports.js';
 
 export interface SourceInput {
   key: string;
@@ -62,7 +61,7 @@ export class UnknownSourceError extends Error {
 
 export interface SourceServiceDeps {
   inTransaction: InTransaction;
-  sources: SourceRepository;
+  sources: SourceStore;
   publisher: MessagePublisher;
   secretBox: SecretSealer;
   /** The secrets built-in sources take from configuration while their row holds none (acme, globex). */

@@ -5,7 +5,7 @@ import { isAuditFact, parseMessage, type ChainedEntry } from '@hookway/contracts
 import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
 import { toChainedEntry } from '../../domain/audit-entry.js';
-import type { AppendResult } from '../../data-access/audit-log.repository.js';
+import type { AppendResult } from '../../domain/ports.js';
 
 export interface AuditAppender {
   append(entry: ChainedEntry): Promise<AppendResult>;

@@ -37,9 +37,9 @@ export interface WebhookProvider {
   /** Headers that carry this provider's credentials; they are redacted from the stored snapshot. */
   readonly secretHeaders: readonly string[];
   readonly rateLimiter?: SourceRateLimiter;
-  /** Throws a 401 AppError unless the request carries valid credentials for these exact bytes. */
+  /** Throws an AuthenticationError unless the request carries valid credentials for these exact bytes. */
   authenticate(headers: RequestHeaders, rawBody: Buffer): void;
-  /** Throws a 400 INVALID_PAYLOAD AppError unless the parsed body maps onto a normalized event. */
+  /** Throws an InvalidPayloadError unless the parsed body maps onto a normalized event. */
   normalize(json: unknown, context: NormalizeContext): NormalizedWebhook;
 }
 

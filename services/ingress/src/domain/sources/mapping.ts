@@ -1,9 +1,9 @@
 // A source's mapping from its payload (and headers) to Hookway's normalized event, without code: JSON pointers,
-// header names and a body-hash fallback for the id. A payload the mapping cannot read is refused with 400
-// naming the field, before anything is stored.
+// header names and a body-hash fallback for the id. A payload the mapping cannot read is refused, naming
+// the field, before anything is stored.
 import { createHash } from 'node:crypto';
 import { compilePayloadSchema, describeErrors, type FieldMapping, type SourceMapping } from '@hookway/contracts';
-import { badRequest, type AppError } from '@hookway/http';
+import { InvalidPayloadError } from '../intake-errors.js';
 import { singleHeader, type NormalizedWebhook, type RequestHeaders } from '../providers/provider.js';
 
 const MAX_ID_LENGTH = 200;
@@ -45,11 +45,8 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
-function unmappable(sourceKey: string, field: string, where: string, message: string): AppError {
-  return badRequest('INVALID_PAYLOAD', `the ${sourceKey} payload has no usable ${field}`, {
-    field,
-    errors: [{ path: where, message: `${field}: ${message}` }],
-  });
+function unmappable(sourceKey: string, field: string, where: string, message: string): InvalidPayloadError {
+  return new InvalidPayloadError(`the ${sourceKey} payload has no usable ${field}`, [{ path: where, message: `${field}: ${message}` }], field);
 }
 
 function describe(mapping: FieldMapping): string {
@@ -106,10 +103,10 @@ export function createMapping(sourceKey: string, mapping: SourceMapping): MapPay
 
   return (input) => {
     if (validate && !validate(input.json)) {
-      throw badRequest('INVALID_PAYLOAD', `the ${sourceKey} payload does not have the expected shape`, { errors: describeErrors(validate.errors) });
+      throw new InvalidPayloadError(`the ${sourceKey} payload does not have the expected shape`, describeErrors(validate.errors));
     }
     if (input.json === null || typeof input.json !== 'object' || Array.isArray(input.json)) {
-      throw badRequest('INVALID_PAYLOAD', `the ${sourceKey} payload does not have the expected shape`, { errors: [{ path: '/', message: 'must be object' }] });
+      throw new InvalidPayloadError(`the ${sourceKey} payload does not have the expected shape`, [{ path: '/', message: 'must be object' }]);
     }
     const data = readPointer(input.json, dataPointer);
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -2,12 +2,25 @@
 // source. Reloaded whole (the table is small) when PostgreSQL notifies a change at commit, after every
 // reconnect of that notification stream, and every refresh interval in case a notification was missed;
 // reloads that are asked for while one runs are folded into one more.
+import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
 import { errorFields, type Logger } from '@hookway/logger';
-import type { SourceRecord } from '../../data-access/source.repository.js';
 import { secretHeaderNames } from '../header-snapshot.js';
 import type { ProviderLookup, WebhookProvider } from '../providers/provider.js';
 import { compileSource } from './compile-source.js';
 import { replicaShare, TokenBucket } from './rate-limiter.js';
+
+/** A source as stored, its secrets still sealed. */
+export interface SourceRecord {
+  id: string;
+  key: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rateLimit: SourceRateLimit | null;
+  secretSealed: string | null;
+  previousSecretSealed: string | null;
+  previousSecretExpiresAt: Date | null;
+}
 
 export interface SourceReader {
   listAll(): Promise<SourceRecord[]>;

@@ -4,8 +4,8 @@
 // the tolerance code never tells a forger anything.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS, type VerifierConfig } from '@hookway/contracts';
-import { AppError, unauthorized } from '@hookway/http';
 import { constantTimeEqual } from '@hookway/signing';
+import { AuthenticationError } from '../intake-errors.js';
 import { singleHeader, type RequestHeaders } from '../providers/provider.js';
 
 export interface VerifyInput {
@@ -20,11 +20,11 @@ export type Verify = (input: VerifyInput) => void;
 
 type Algorithm = 'sha256' | 'sha1' | 'sha512';
 
-const invalidSignature = (header: string): AppError =>
-  unauthorized('INVALID_SIGNATURE', `${header} is missing or does not match the body`);
+const invalidSignature = (header: string): AuthenticationError =>
+  new AuthenticationError('INVALID_SIGNATURE', `${header} is missing or does not match the body`);
 
-function staleTimestamp(header: string, toleranceSeconds: number): AppError {
-  return unauthorized('TIMESTAMP_OUT_OF_TOLERANCE', `${header} is more than ${toleranceSeconds} seconds away from the current time`);
+function staleTimestamp(header: string, toleranceSeconds: number): AuthenticationError {
+  return new AuthenticationError('TIMESTAMP_OUT_OF_TOLERANCE', `${header} is more than ${toleranceSeconds} seconds away from the current time`);
 }
 
 function mac(algorithm: Algorithm, key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
@@ -154,7 +154,7 @@ function tokenVerifier(header: string): Verify {
     const offered = singleHeader(headers, header);
     let matched = false;
     for (const secret of secrets) if (offered !== undefined && constantTimeEqual(offered, secret)) matched = true;
-    if (!matched) throw unauthorized('INVALID_TOKEN', `${header} is missing or wrong`);
+    if (!matched) throw new AuthenticationError('INVALID_TOKEN', `${header} is missing or wrong`);
   };
 }
 
@@ -168,11 +168,7 @@ function basicVerifier(username: string): Verify {
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
     let matched = false;
     for (const secret of secrets) if (constantTimeEqual(user, username) && constantTimeEqual(password, secret) && colon >= 0) matched = true;
-    if (!matched) {
-      throw new AppError(401, 'INVALID_CREDENTIALS', 'authorization does not carry the expected user and password', {
-        headers: { 'www-authenticate': 'Basic realm="hookway"' },
-      });
-    }
+    if (!matched) throw new AuthenticationError('INVALID_CREDENTIALS', 'authorization does not carry the expected user and password', 'basic');
   };
 }
 

@@ -1,9 +1,11 @@
 // POST /webhooks/:provider. The provider is resolved before a byte of the body is read, and the body
 // is read raw so the provider can verify the exact bytes before anything trusts them.
 import express, { type Router, type RequestHandler } from 'express';
-import { AppError, notFound, sendData } from '@hookway/http';
+import { AppError, sendData } from '@hookway/http';
+import { UnknownSourceError } from '../../domain/intake-errors.js';
 import type { SourceRateLimiter } from '../../domain/providers/provider.js';
 import type { WebhookIntake } from '../../domain/webhook-intake.js';
+import { toHttpError } from './errors.js';
 import type { InflightBudget } from './inflight-budget.js';
 
 /** What a paused source tells senders to wait before their retry. */
@@ -41,7 +43,7 @@ export function mountWebhookRoutes(
   const knownProvider: RequestHandler<{ provider: string }> = (req, _res, next) => {
     const source = intake.sourceOf(req.params.provider);
     if (!source) {
-      next(notFound('UNKNOWN_PROVIDER', `no webhook provider named "${req.params.provider}"`));
+      next(toHttpError(new UnknownSourceError(req.params.provider)));
     } else if (source.state === 'paused') {
       count(source.name, 'SOURCE_PAUSED');
       next(new AppError(503, 'SOURCE_PAUSED', `source "${source.name}" is paused; retry later`, { headers: { 'retry-after': String(PAUSED_RETRY_AFTER_SECONDS) } }));
@@ -70,8 +72,9 @@ export function mountWebhookRoutes(
         count(req.params.provider, result.duplicate ? 'duplicate' : 'accepted');
         sendData(res, result.duplicate ? 200 : 202, result);
       } catch (error) {
-        count(req.params.provider, error instanceof AppError ? error.code : 'INTERNAL_ERROR');
-        throw error;
+        const answer = toHttpError(error);
+        count(req.params.provider, answer instanceof AppError ? answer.code : 'INTERNAL_ERROR');
+        throw answer;
       }
     },
   );

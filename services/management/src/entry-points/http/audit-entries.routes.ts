@@ -1,8 +1,8 @@
 // The audit log: filtered listing and whole-chain verification.
 import { Router } from 'express';
 import { pageMeta, queryParser, sendData } from '@hookway/http';
-import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
 import { verifyChain } from '../../domain/audit-chain.js';
+import type { AuditEntryReader } from '../../domain/ports.js';
 import { optionalText, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
 
 interface AuditQuery {
@@ -26,7 +26,7 @@ const parseQuery = queryParser<AuditQuery>({
   },
 } satisfies QuerySchema<AuditQuery>);
 
-export function auditEntryRoutes(entries: AuditEntryRepository): Router {
+export function auditEntryRoutes(entries: AuditEntryReader): Router {
   const router = Router();
   // Registered before any /audit-entries/:id route so "verify" is never read as an id.
   router.get('/audit-entries/verify', async (_req, res) => {

@@ -1,10 +1,9 @@
 // Dead letters: the dead jobs, replaying one, and replaying every one matching a filter in the background.
 import { Router } from 'express';
 import { badRequest, bodyParser, notFound, pageMeta, queryParser, sendData } from '@hookway/http';
-import type { BulkReplay } from '../../data-access/dead-letter-replay.repository.js';
-import type { DeadLetterFilter, DeliveryJobRepository } from '../../data-access/delivery-job.repository.js';
 import type { BulkReplayFilter, BulkReplayService } from '../../domain/bulk-replay.service.js';
 import type { JobOperationsService } from '../../domain/job-operations.service.js';
+import type { BulkReplay, DeadLetterFilter, DeliveryJobStore } from '../../domain/ports.js';
 import { operatorOf } from './errors.js';
 import { jobNotFound, replayAskOf } from './jobs.routes.js';
 import {
@@ -78,7 +77,7 @@ function bulkView(run: BulkReplay): Record<string, unknown> {
 const bulkNotFound = (id: string) => notFound('BULK_REPLAY_NOT_FOUND', `bulk replay ${id} does not exist`);
 
 export interface DeadLetterRouteDependencies {
-  jobs: DeliveryJobRepository;
+  jobs: DeliveryJobStore;
   jobOperations: JobOperationsService;
   bulkReplays: BulkReplayService;
 }

@@ -1,7 +1,7 @@
 // GET /deliveries: the delivery-attempt log, newest first.
 import { Router } from 'express';
 import { pageMeta, queryParser, sendData } from '@hookway/http';
-import type { AttemptStatus, DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
+import type { AttemptStatus, DeliveryAttemptStore } from '../../domain/ports.js';
 import { optionalUuid, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
 
 interface DeliveryQuery {
@@ -25,7 +25,7 @@ const parseQuery = queryParser<DeliveryQuery>({
   },
 } satisfies QuerySchema<DeliveryQuery>);
 
-export function deliveryRoutes(attempts: DeliveryAttemptRepository): Router {
+export function deliveryRoutes(attempts: DeliveryAttemptStore): Router {
   const router = Router();
   router.get('/deliveries', async (req, res) => {
     const query = parseQuery(req.query);

@@ -2,8 +2,8 @@
 import { Router, type RequestHandler } from 'express';
 import { EVENT_STATUSES, type EventStatus } from '@hookway/contracts';
 import { badRequest, bodyParser, isUuid, notFound, pageMeta, queryParser, sendData, type AppError } from '@hookway/http';
-import { EVENT_SORT_FIELDS, type EventRepository, type EventSortField } from '../../data-access/event.repository.js';
 import type { EventViews } from '../../domain/event-views.js';
+import { EVENT_SORT_FIELDS, type EventReader, type EventSortField } from '../../domain/ports.js';
 import { EventNotFoundError, type ReplayService } from '../../domain/replay.service.js';
 import { optionalText, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
 
@@ -71,7 +71,7 @@ function requireEventId(id: string): string {
 }
 
 export interface EventRouteDependencies {
-  events: EventRepository;
+  events: EventReader;
   views: EventViews;
   replays: ReplayService;
 }

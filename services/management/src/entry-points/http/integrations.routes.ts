@@ -5,9 +5,9 @@ import { Router, type Request } from 'express';
 import { ORDERING_ON_DEAD, SOURCE_KEY_PATTERN, validateFilter, type PayloadFilter } from '@hookway/contracts';
 import { badRequest, bodyParser, notFound, queryParser, sendData, type AppError } from '@hookway/http';
 import { isReservedHeader } from '@hookway/outbound';
-import type { IntegrationPatch } from '../../data-access/integration.repository.js';
 import type { EndpointProbeService } from '../../domain/endpoint-probe.service.js';
 import type { IntegrationInput, IntegrationService } from '../../domain/integration.service.js';
+import type { IntegrationPatch } from '../../domain/ports.js';
 import { operatorOf } from './errors.js';
 import { optionalText, requireUuid, type BodySchema, type QuerySchema } from './schema.js';
 

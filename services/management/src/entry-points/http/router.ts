@@ -2,9 +2,7 @@
 // Bearer JWT with webhooks:read (GET) or webhooks:write (everything else).
 import { Router, type RequestHandler } from 'express';
 import { healthRoutes, openApiRequestValidator, openApiRoutes, type DependencyCheck, type OpenApiDocument } from '@hookway/http';
-import type { AuditEntryRepository } from '../../data-access/audit-entry.repository.js';
-import type { DeliveryAttemptRepository } from '../../data-access/delivery-attempt.repository.js';
-import type { OverviewRepository } from '../../data-access/overview.repository.js';
+import type { AuditEntryReader, DeliveryAttemptStore, OverviewReader } from '../../domain/ports.js';
 import { auditEntryRoutes } from './audit-entries.routes.js';
 import { deadLetterRoutes, type DeadLetterRouteDependencies } from './dead-letters.routes.js';
 import { deliveryRoutes } from './deliveries.routes.js';
@@ -24,10 +22,10 @@ export interface ManagementApiDependencies extends EventRouteDependencies, Integ
   auth: RequestHandler;
   /** GET /stream, with its own auth (the key may come as ?key=) mounted ahead of the shared one. */
   stream: Parameters<typeof streamRoutes>[0];
-  attempts: DeliveryAttemptRepository;
-  auditEntries: AuditEntryRepository;
+  attempts: DeliveryAttemptStore;
+  auditEntries: AuditEntryReader;
   sourceService: SourceService;
-  overview: OverviewRepository;
+  overview: OverviewReader;
 }
 
 export function managementApi(deps: ManagementApiDependencies): Router {

@@ -6,7 +6,7 @@ import {
   mappingProblems, SOURCE_KEY_PATTERN, verifierProblems, type SchemaProblem, type SourceMapping, type VerifierConfig,
 } from '@hookway/contracts';
 import { badRequest, bodyParser, notFound, sendData, type AppError } from '@hookway/http';
-import type { SourcePatch } from '../../data-access/source.repository.js';
+import type { SourcePatch } from '../../domain/ports.js';
 import type { RotateInput, SourceInput, SourceService } from '../../domain/source.service.js';
 import { operatorOf } from './errors.js';
 import { requireUuid, type BodySchema } from './schema.js';

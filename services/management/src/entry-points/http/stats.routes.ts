@@ -1,7 +1,7 @@
-// GET /stats/overview: the aggregates the operator console's overview shows (see OverviewRepository).
+// GET /stats/overview: the aggregates the operator console's overview shows (see Overview in domain/ports.ts).
 import { Router } from 'express';
 import { queryParser, sendData } from '@hookway/http';
-import type { OverviewRepository } from '../../data-access/overview.repository.js';
+import type { OverviewReader } from '../../domain/ports.js';
 import type { QuerySchema } from './schema.js';
 
 export const MAX_OVERVIEW_MINUTES = 1440;
@@ -13,7 +13,7 @@ const parseQuery = queryParser<{ minutes: number }>({
   properties: { minutes: { type: 'integer', minimum: 1, maximum: MAX_OVERVIEW_MINUTES, default: 60 } },
 } satisfies QuerySchema<{ minutes: number }>);
 
-export function statsRoutes(overview: OverviewRepository): Router {
+export function statsRoutes(overview: OverviewReader): Router {
   const router = Router();
   router.get('/stats/overview', async (req, res) => {
     const { minutes } = parseQuery(req.query);

@@ -1,0 +1,481 @@
+// What the management domain and its HTTP edge need from storage: small interfaces and the plain records they
+// carry, so neither imports data-access (nor knex). The repositories in data-access/ implement them; main.ts
+// hands them in.
+import type {
+  EventStatus, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter, SourceMapping, SourceRateLimit,
+  SourceState, VerifierConfig,
+} from '@hookway/contracts';
+import type { OutboxSource } from '@hookway/db';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+// Events
+
+export interface StoredEvent {
+  id: string;
+  provider: string;
+  externalId: string;
+  type: string;
+  occurredAt: Date;
+  subject: string | null;
+  data: unknown;
+  status: EventStatus;
+  receivedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EventSnapshot {
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+export const EVENT_SORT_FIELDS = ['createdAt', 'occurredAt', 'status', 'receivedAt'] as const;
+export type EventSortField = (typeof EVENT_SORT_FIELDS)[number];
+
+export interface EventSearch extends PageRequest {
+  provider?: string | null;
+  status?: EventStatus | null;
+  eventType?: string | null;
+  subject?: string | null;
+  from?: string | null;
+  to?: string | null;
+  sortBy: EventSortField;
+  sortOrder: 'asc' | 'desc';
+}
+
+export interface EventTypeSeen {
+  provider: string;
+  eventType: string;
+  count: number;
+  lastSeenAt: Date;
+}
+
+export interface EventReader {
+  search(search: EventSearch): Promise<Page<StoredEvent>>;
+  find(id: string): Promise<StoredEvent | undefined>;
+  /** The event with its raw snapshot (headers and body as received), which listings leave out. */
+  findWithSnapshot(id: string): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined>;
+  /** Every (provider, type) received so far, with how often and when last. */
+  eventTypes(provider?: string | null): Promise<EventTypeSeen[]>;
+}
+
+// Delivery jobs and dead letters
+
+export interface DeliveryJob {
+  id: string;
+  eventId: string;
+  integrationId: string;
+  replayRequestId: string | null;
+  status: JobStatus;
+  attemptCount: number;
+  maxAttempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface DeadLetterFilter {
+  integrationId?: string | null;
+  provider?: string | null;
+  eventType?: string | null;
+  /** Dead since (the job's completed_at), inclusive. */
+  since?: string | null;
+}
+
+export interface DeadLetter {
+  jobId: string;
+  eventId: string;
+  integrationId: string;
+  provider: string;
+  eventType: string;
+  attemptCount: number;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  deadAt: Date | null;
+}
+
+export interface JobCounts {
+  /** Unfinished jobs (pending, delivering, retrying, parked or waiting): deliveries still to come. */
+  pending: number;
+  dead: number;
+}
+
+export interface DeliveryJobStore {
+  /** Jobs of an event, oldest first. */
+  listForEvent(eventId: string): Promise<DeliveryJob[]>;
+  /** The most recent jobs of an event, newest first. */
+  recentForEvent(eventId: string, limit: number): Promise<DeliveryJob[]>;
+  /** The last_error of the most recently updated job that has one. */
+  latestErrorForEvent(eventId: string): Promise<string | null>;
+  find(id: string): Promise<DeliveryJob | undefined>;
+  /** Hands an integration's parked jobs back to delivery; returns the job message that lets each be claimed. */
+  releaseParked(integrationId: string): Promise<JobMessage[]>;
+  /** Parks released jobs again whose job message could not be published, unless a claim took them meanwhile. */
+  repark(messages: readonly JobMessage[]): Promise<void>;
+  countsForIntegration(integrationId: string): Promise<JobCounts>;
+  /** Dead jobs, most recently dead first. */
+  searchDeadLetters(search: DeadLetterFilter & PageRequest): Promise<Page<DeadLetter>>;
+  /** Dead jobs matching `filter` that existed by `createdBefore`, in id order after `afterId`. */
+  deadLetterBatch(filter: DeadLetterFilter, createdBefore: Date, afterId: string | null, limit: number): Promise<DeadLetter[]>;
+  countDeadLetters(filter: DeadLetterFilter, createdBefore: Date): Promise<number>;
+}
+
+// Delivery attempts
+
+export type AttemptStatus = 'success' | 'failed';
+
+export interface DeliveryAttempt {
+  id: string;
+  jobId: string;
+  eventId: string;
+  integrationId: string;
+  attemptNumber: number;
+  status: AttemptStatus;
+  statusCode: number | null;
+  latencyMs: number;
+  requestUrl: string;
+  requestHeaders: Record<string, unknown>;
+  responseHeaders: Record<string, unknown> | null;
+  responseBody: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+}
+
+export interface AttemptSearch extends PageRequest {
+  status?: AttemptStatus | null;
+  eventId?: string | null;
+  integrationId?: string | null;
+}
+
+export interface AttemptStats {
+  totalAttempts: number;
+  successfulAttempts: number;
+  failedAttempts: number;
+  /** null when there are no attempts. */
+  averageLatencyMs: number | null;
+  p95LatencyMs: number | null;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+}
+
+export interface DeliveryAttemptStore {
+  /** Newest first. */
+  search(search: AttemptSearch): Promise<Page<DeliveryAttempt>>;
+  /** Every attempt of an event in the order they were made. */
+  listForEvent(eventId: string): Promise<DeliveryAttempt[]>;
+  countForEvent(eventId: string): Promise<number>;
+  latestFailedForEvent(eventId: string): Promise<DeliveryAttempt | undefined>;
+  /** The attempts of one job, in attempt order. */
+  listForJob(jobId: string): Promise<DeliveryAttempt[]>;
+  statsForIntegration(integrationId: string): Promise<AttemptStats>;
+  /** Deletes every recorded attempt of an integration (its jobs stay); returns how many. */
+  purgeForIntegration(integrationId: string): Promise<number>;
+}
+
+// Bulk dead-letter replays
+
+export type BulkReplayStatus = 'running' | 'completed' | 'failed';
+
+export interface BulkReplay {
+  id: string;
+  status: BulkReplayStatus;
+  filter: DeadLetterFilter;
+  requestedBy: string;
+  reason: string;
+  /** Dead jobs that matched when the run started; null until counted. */
+  matched: number | null;
+  requeued: number;
+  error: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface BulkReplayStore {
+  create(input: { filter: DeadLetterFilter; requestedBy: string; reason: string }): Promise<BulkReplay>;
+  find(id: string): Promise<BulkReplay | undefined>;
+  progress(id: string, progress: { matched?: number; requeued?: number }): Promise<void>;
+  finish(id: string, outcome: { status: 'completed' } | { status: 'failed'; error: string }): Promise<void>;
+}
+
+// Replay requests (an outbox: committed first, marked published once the broker confirmed them)
+
+export interface ReplayRequest {
+  id: string;
+  eventId: string;
+  provider: string;
+  eventType: string;
+  /** Set when the replay goes to one integration only. */
+  integrationId: string | null;
+  /** The job a job retry or dead-letter replay repeats. */
+  sourceJobId: string | null;
+  requestedBy: string;
+  reason: string;
+  correlationId: string | null;
+  createdAt: Date;
+}
+
+export interface NewReplayRequest {
+  eventId: string;
+  requestedBy: string;
+  reason: string;
+  correlationId: string;
+  integrationId?: string | null;
+  sourceJobId?: string | null;
+}
+
+/** The transaction an outbox relay runs its claim and mark in; the domain only passes it along. */
+export type RelayTransaction = Parameters<OutboxSource<ReplayRequest>['claim']>[0];
+
+export interface ReplayRequestStore {
+  /** Inserts and commits a pending request; undefined when the event does not exist. */
+  create(request: NewReplayRequest): Promise<ReplayRequest | undefined>;
+  markPublished(ids: string[], trx?: RelayTransaction): Promise<void>;
+  /** Unpublished requests older than `olderThan`, locked so concurrent relays skip them. */
+  claimUnpublished(trx: RelayTransaction, limit: number, olderThan: Date): Promise<ReplayRequest[]>;
+}
+
+// Integrations
+
+/** At most `perSecond` deliveries a second on average, `burst` of them back to back. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export interface Integration {
+  id: string;
+  name: string;
+  provider: string;
+  url: string;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  description: string | null;
+  filter: PayloadFilter | null;
+  rateLimit: RateLimit | null;
+  ordering: IntegrationOrdering;
+  orderingOnDead: OrderingOnDead;
+  state: IntegrationState;
+  consecutiveFailures: number;
+  disabledReason: string | null;
+  verifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IntegrationFilter {
+  provider?: string | null;
+  state?: IntegrationState;
+}
+
+export interface NewIntegration {
+  name: string;
+  provider: string;
+  url: string;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  description: string | null;
+  filter: PayloadFilter | null;
+  rateLimit: RateLimit | null;
+  ordering: IntegrationOrdering;
+  orderingOnDead: OrderingOnDead;
+  secretSealed: string;
+}
+
+export interface IntegrationPatch {
+  name?: string;
+  url?: string;
+  eventTypes?: string[];
+  headers?: Record<string, string>;
+  description?: string | null;
+  /** null removes the filter. */
+  filter?: PayloadFilter | null;
+  /** null removes the limit. */
+  rateLimit?: RateLimit | null;
+  /** null delivers without an order. */
+  ordering?: IntegrationOrdering;
+  orderingOnDead?: OrderingOnDead;
+}
+
+/** What a signed request to the integration needs: where, which headers, which secrets (still sealed). */
+export interface SigningTarget {
+  id: string;
+  provider: string;
+  url: string;
+  headers: Record<string, unknown>;
+  secretSealed: string;
+  /** The previous secret while its rotation grace window is open, else null. */
+  previousSecretSealed: string | null;
+}
+
+/** The public view of integrations (never a secret), plus the one read of the sealed secrets for signing. */
+export interface IntegrationStore {
+  list(filter: IntegrationFilter): Promise<Integration[]>;
+  find(id: string): Promise<Integration | undefined>;
+  /** The row locked for the rest of the transaction, so a concurrent change waits for this one. */
+  findForUpdate(id: string): Promise<Integration | undefined>;
+  create(input: NewIntegration): Promise<Integration>;
+  /** A new URL has not been verified: it clears verified_at. */
+  update(id: string, patch: IntegrationPatch): Promise<Integration | undefined>;
+  /** Deletes the integration with its jobs, their attempts and its scoped replay requests. */
+  delete(id: string): Promise<Integration | undefined>;
+  pause(id: string): Promise<Integration>;
+  /** Active again, with the circuit breaker's count and reason reset. */
+  resume(id: string): Promise<Integration>;
+  /** The current secret becomes the previous one, valid for `graceMs` more. */
+  rotateSecret(id: string, newSecretSealed: string, graceMs: number): Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined>;
+  signingTarget(id: string): Promise<SigningTarget | undefined>;
+  /** Records a passed ownership handshake, unless the URL changed while it ran. */
+  markVerified(id: string, url: string): Promise<Integration | undefined>;
+}
+
+// Sources
+
+export interface Source {
+  id: string;
+  key: string;
+  name: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  state: SourceState;
+  rateLimit: SourceRateLimit | null;
+  /** When the previous secret stops verifying, while a rotation's grace window is open. */
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewSource {
+  key: string;
+  name: string;
+  verifier: VerifierConfig;
+  mapping: SourceMapping;
+  rateLimit: SourceRateLimit | null;
+  secretSealed: string | null;
+}
+
+export interface SourcePatch {
+  name?: string;
+  verifier?: VerifierConfig;
+  mapping?: SourceMapping;
+  rateLimit?: SourceRateLimit | null;
+}
+
+/** The public view of sources (never a secret), plus the sealed current secret a rotation keeps as the previous one. */
+export interface SourceStore {
+  list(): Promise<Source[]>;
+  find(id: string): Promise<Source | undefined>;
+  keyExists(key: string): Promise<boolean>;
+  create(source: NewSource): Promise<Source>;
+  update(id: string, patch: SourcePatch): Promise<Source | undefined>;
+  setState(id: string, state: SourceState): Promise<{ source: Source; previousState: SourceState } | undefined>;
+  delete(id: string): Promise<Source | undefined>;
+  /** The sealed current secret (null when it comes from configuration or the source has none), locked for a rotation. */
+  currentSecretForUpdate(id: string): Promise<{ key: string; secretSealed: string | null } | undefined>;
+  rotateSecret(id: string, secretSealed: string, previousSealed: string | null, graceMs: number): Promise<Source | undefined>;
+}
+
+// Idempotency keys
+
+export type IdempotencyClaim =
+  | { kind: 'new' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'mismatch' };
+
+export interface IdempotencyKeyStore {
+  /** Takes the key for this request, or reports what an earlier request under it answered. */
+  claim(scope: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>;
+  complete(scope: string, key: string, status: number, body: unknown): Promise<void>;
+}
+
+// One transaction over several stores
+
+export interface UnitOfWork {
+  integrations: IntegrationStore;
+  idempotencyKeys: IdempotencyKeyStore;
+  jobs: DeliveryJobStore;
+  attempts: DeliveryAttemptStore;
+  sources: SourceStore;
+}
+
+/** Runs `work` with stores bound to one transaction; throwing inside rolls everything back. */
+export type InTransaction = <T>(work: (unit: UnitOfWork) => Promise<T>) => Promise<T>;
+
+// The audit log, read
+
+export interface AuditEntry {
+  id: number;
+  factId: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  correlationId: string | null;
+  details: Record<string, unknown>;
+  occurredAt: Date;
+  recordedAt: Date;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditSearch extends PageRequest {
+  entityType?: string | null;
+  entityId?: string | null;
+  action?: string | null;
+}
+
+export interface AuditEntryReader {
+  /** Newest first. */
+  search(search: AuditSearch): Promise<Page<AuditEntry>>;
+  /** The whole log in id order. */
+  inChainOrder(): AsyncIterable<AuditEntry>;
+}
+
+// The console's overview
+
+export interface MinuteCounts {
+  /** Start of the minute (UTC). */
+  minute: Date;
+  /** Events received in that minute. */
+  received: number;
+  /** Delivery attempts that succeeded in that minute. */
+  delivered: number;
+  /** Delivery attempts that failed in that minute (retries included). */
+  failed: number;
+}
+
+export interface WaitingJob {
+  id: string;
+  eventId: string;
+  integrationId: string;
+  status: JobStatus;
+  attemptCount: number;
+  createdAt: Date;
+}
+
+export interface Overview {
+  windowMinutes: number;
+  perMinute: MinuteCounts[];
+  integrationsByState: Record<IntegrationState, number>;
+  deadLetters: number;
+  /** Jobs pending, delivering, retrying, parked or waiting (as in an integration's stats). */
+  pendingJobs: number;
+  oldestPendingJob: WaitingJob | null;
+}
+
+export interface OverviewReader {
+  /** The aggregates over the last `minutes` minutes. */
+  overview(minutes: number): Promise<Overview>;
+}
