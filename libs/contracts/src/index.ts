@@ -5,3 +5,4 @@ export { compileValidator, describeErrors, type Validator, ajv } from './validat
 export { auditFact, canonicalJson, chainHash, GENESIS_HASH, type ChainedEntry } from './audit.js';
 export * from './payload-filter.js';
 export * from './sources.js';
+export * from './job-lifecycle.js';

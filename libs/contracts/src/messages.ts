@@ -130,3 +130,73 @@ export function parseMessage<T>(content: Buffer, validate: ((value: unknown) => 
 export function auditRoutingKey(fact: Pick<AuditFact, 'entityType' | 'action'>): string {
   return `${fact.entityType}.${fact.action}`;
 }
+
+/** The part of a broker that sends a message (structurally; contracts imports no client). */
+export interface MessageSink {
+  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string; type?: string }): Promise<void>;
+}
+
+/** Where a message goes: an exchange and a routing key (the jobs exchange, a retry or pacing tier). */
+export interface MessageDestination {
+  exchange: string;
+  routingKey: string;
+}
+
+/** The job message for attempt `attempt` of a job (see nextAttemptOf in job-lifecycle.ts for which one is owed). */
+export function jobMessage(
+  job: { jobId: string; eventId: string; integrationId: string },
+  attempt: number,
+  notBefore?: number,
+): JobMessage {
+  return {
+    jobId: job.jobId, eventId: job.eventId, integrationId: job.integrationId, attempt,
+    ...(notBefore !== undefined ? { notBefore } : {}),
+  };
+}
+
+/** The id that makes a job message's handling idempotent: one per job and attempt. */
+export function jobMessageId(message: Pick<JobMessage, 'jobId' | 'attempt'>): string {
+  return `${message.jobId}:${message.attempt}`;
+}
+
+/** The one way a job message is published, whoever sends it (fan-out, retries, pacing, sweeper, management). */
+export async function publishJobMessage(
+  sink: MessageSink,
+  destination: MessageDestination,
+  message: JobMessage,
+  correlationId: string,
+): Promise<void> {
+  await sink.publish(destination.exchange, destination.routingKey, message, { messageId: jobMessageId(message), correlationId, type: 'job' });
+}
+
+/** The fan-out message of an event as ingress accepted it. */
+export function eventMessage(event: { id: string; provider: string; type: string }): EventMessage {
+  return { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
+}
+
+/** The fan-out message of a replay of an event. */
+export function replayMessage(replay: { id: string; eventId: string; provider: string; eventType: string }): EventMessage {
+  return { kind: 'replay', eventId: replay.eventId, replayRequestId: replay.id, provider: replay.provider, type: replay.eventType };
+}
+
+/** The routing key of hookway.events: `<provider>.<type>`. */
+export function eventRoutingKey(message: Pick<EventMessage, 'provider' | 'type'>): string {
+  return `${message.provider}.${message.type}`;
+}
+
+/**
+ * The one way an event or replay message is published: routed by provider and type, identified by the event
+ * (or the replay request), so a copy published again is recognised.
+ */
+export async function publishEventMessage(
+  sink: MessageSink,
+  exchange: string,
+  message: EventMessage,
+  correlationId: string | null | undefined,
+): Promise<void> {
+  await sink.publish(exchange, eventRoutingKey(message), message, {
+    messageId: message.replayRequestId ?? message.eventId,
+    type: 'event',
+    ...(correlationId ? { correlationId } : {}),
+  });
+}

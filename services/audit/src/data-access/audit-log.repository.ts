@@ -2,7 +2,7 @@
 // number of audit replicas extend one chain; a fact already recorded (same factId) is not appended again.
 // The append is the service's hot path: four round trips per batch, no query builder (see appendMany).
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
-import { PreparedQueries, prepared, type Knex } from '@hookway/db';
+import { PreparedQueries, prepared, type AuditEntryRow, type Knex } from '@hookway/db';
 import type { AppendResult } from '../domain/ports.js';
 
 const CHAIN_LOCK = 0x686f6f6b; // "hook": one advisory lock id for the audit chain
@@ -33,7 +33,7 @@ export class AuditLogRepository {
 
   /** Entries in the chain (ids are gap-free only while nothing was deleted: count, do not trust max(id)). */
   async length(): Promise<number> {
-    const row = await this.db('audit_entries').count<{ count: number }[]>({ count: '*' }).first();
+    const row = await this.db<AuditEntryRow>('audit_entries').count<{ count: number }[]>({ count: '*' }).first();
     return row?.count ?? 0;
   }
 
@@ -66,7 +66,7 @@ export class AuditLogRepository {
         prevHash = hash;
       }
       const column = <T>(pick: (entry: ChainedEntry) => T): T[] => fresh.map(pick);
-      const inserted = await tx.query<{ id: number; fact_id: string }>(INSERT_ENTRIES, [
+      const inserted = await tx.query<Pick<AuditEntryRow, 'id' | 'fact_id'>>(INSERT_ENTRIES, [
         column((entry) => entry.factId),
         column((entry) => entry.entityType),
         column((entry) => entry.entityId),

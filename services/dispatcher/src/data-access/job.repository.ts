@@ -9,8 +9,10 @@
 // The claim accepts attempt N when the job has made N-1 attempts and nobody is delivering it: a fresh
 // job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
 // service released (it sets status back to pending/retrying and publishes attempt_count + 1).
-import { PreparedQueries, prepared, type Knex, type StatementRunner } from '@hookway/db';
-import type { IntegrationState, JobMessage, JobStatus } from '@hookway/contracts';
+import { PreparedQueries, prepared, toDeliveryAttempt, toDeliveryJob, type DeliveryAttemptRow, type DeliveryJobRow, type Knex, type StatementRunner } from '@hookway/db';
+import {
+  CLAIMABLE_JOB_STATUSES, claimRuleSql, fromStatuses, JOB_STATUSES, jobMessage, OPEN_JOB_STATUSES, soleStatus, sqlStatusList, toStatuses, type IntegrationState, type JobMessage,
+} from '@hookway/contracts';
 import type {
   AttemptRecord, AttemptSummary, ClaimedJob, DispatchJob, DispatchRequest, JobCompletion, JobRecord, RecordOutcome,
 } from '../domain/ports.js';
@@ -19,44 +21,26 @@ import { DELIVERY_TARGET_COLUMNS, toDeliveryTarget, type DeliveryTargetRow } fro
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-interface JobRow {
-  id: string;
-  event_id: string;
-  integration_id: string;
-  replay_request_id: string | null;
-  status: JobStatus;
-  attempt_count: number;
-  max_attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: Date | null;
-  completed_at: Date | null;
-  order_key: string | null;
-}
+// What a delivery reads of its job.
+const JOB_RECORD_COLUMNS = [
+  'id', 'event_id', 'integration_id', 'replay_request_id', 'status', 'attempt_count', 'max_attempts', 'last_status_code',
+  'last_error', 'next_attempt_at', 'completed_at', 'order_key',
+] as const;
+type JobRow = Pick<DeliveryJobRow, (typeof JOB_RECORD_COLUMNS)[number]>;
 
-interface AttemptRow {
-  attempt_number: number;
-  status_code: number | null;
-  latency_ms: number;
-  error_code: string | null;
-}
+const toJob = (row: JobRow): JobRecord => toDeliveryJob(row, JOB_RECORD_COLUMNS);
 
-function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    integrationId: row.integration_id,
-    replayRequestId: row.replay_request_id,
-    status: row.status,
-    attemptCount: row.attempt_count,
-    maxAttempts: row.max_attempts,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    nextAttemptAt: row.next_attempt_at,
-    completedAt: row.completed_at,
-    orderKey: row.order_key,
-  };
-}
+const ATTEMPT_SUMMARY_COLUMNS = ['attempt_number', 'status_code', 'latency_ms', 'error_code'] as const;
+type AttemptRow = Pick<DeliveryAttemptRow, (typeof ATTEMPT_SUMMARY_COLUMNS)[number]>;
+
+// The statuses of the steps this repository owns in the job lifecycle (libs/contracts job-lifecycle.ts).
+const OPEN = sqlStatusList(OPEN_JOB_STATUSES);
+const WAITING = soleStatus(fromStatuses('releaseWaiting'));
+const RELEASED = soleStatus(toStatuses('releaseWaiting'));
+const CLAIMED = soleStatus(toStatuses('claim'));
+const PARKED = soleStatus(toStatuses('park'));
+const PARKABLE = soleStatus(fromStatuses('park'));
+const UNCLAIMABLE = sqlStatusList(JOB_STATUSES.filter((status) => !CLAIMABLE_JOB_STATUSES.includes(status)));
 
 // One statement for the fan-out of many dispatches: each wanted (dispatch, integration) pair gets a job
 // unless it has one, and every job of the dispatches comes back, those of an earlier run included.
@@ -91,9 +75,9 @@ const CREATE_FOR_DISPATCHES = prepared('dispatcher_create_jobs', `
                 WHEN wanted.place = 1 AND NOT EXISTS (
                   SELECT 1 FROM delivery_jobs o
                    WHERE o.integration_id = wanted.integration_id AND o.order_key = wanted.order_key AND o.order_key IS NOT NULL
-                     AND (o.status IN ('pending', 'delivering', 'retrying', 'parked')
-                          OR (o.status = 'waiting' AND o.order_seq < wanted.order_seq))) THEN 'pending'
-                ELSE 'waiting' END,
+                     AND (o.status IN (${OPEN})
+                          OR (o.status = '${WAITING}' AND o.order_seq < wanted.order_seq))) THEN '${RELEASED}'
+                ELSE '${WAITING}' END,
            0, $1::integer, wanted.order_key, wanted.order_seq
       FROM wanted
      ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
@@ -134,18 +118,16 @@ const CLAIM_JOBS = prepared('dispatcher_claim_jobs', `
   ),
   claimed AS (
     UPDATE delivery_jobs j
-       SET status = 'delivering', attempt_count = m.attempt, updated_at = now()
+       SET status = '${CLAIMED}', attempt_count = m.attempt, updated_at = now()
       FROM wanted m
      WHERE j.id = m.job_id
        AND j.id = ANY(ARRAY(SELECT l.id FROM delivery_jobs l
-                             WHERE l.id = ANY($1::uuid[]) AND l.status NOT IN ('succeeded', 'failed', 'dead', 'parked', 'waiting')
+                             WHERE l.id = ANY($1::uuid[]) AND l.status NOT IN (${UNCLAIMABLE})
                              ORDER BY l.id
                                FOR NO KEY UPDATE))
        AND j.event_id = m.event_id
        AND j.integration_id = m.integration_id
-       AND j.status NOT IN ('succeeded', 'failed', 'dead', 'parked', 'waiting')
-       AND ((j.attempt_count = m.attempt - 1 AND j.status <> 'delivering')
-            OR (m.redelivered AND j.attempt_count = m.attempt AND j.status = 'delivering'))
+       AND ${claimRuleSql('j', 'm.attempt', 'm.redelivered')}
      RETURNING j.*
   )
   SELECT c.*, ${JOINED_EVENT_COLUMNS}, ${DELIVERY_TARGET_COLUMNS}
@@ -172,7 +154,7 @@ const RECORD_ATTEMPTS = prepared('dispatcher_record_attempts', `
            completed_at = CASE WHEN m.job_status = 'retrying' THEN NULL ELSE now() END,
            updated_at = now()
       FROM m
-     WHERE j.id = m.job_id AND j.status = 'delivering' AND j.attempt_count = m.attempt_number
+     WHERE j.id = m.job_id AND j.status = '${CLAIMED}' AND j.attempt_count = m.attempt_number
      RETURNING j.id, j.attempt_count
   ),
   attempt AS (
@@ -221,16 +203,16 @@ export const LOCK_SUBJECTS = prepared('dispatcher_lock_subjects', `
 // go only when its integration skips (or no longer orders); with 'block' the subject waits for the dead
 // event's replay. A subject that still has an open job (a replay ahead of it, say) keeps its line.
 export const RELEASE_NEXT = prepared('dispatcher_release_next', `
-  UPDATE delivery_jobs j SET status = 'pending', updated_at = now()
+  UPDATE delivery_jobs j SET status = '${RELEASED}', updated_at = now()
     FROM (SELECT DISTINCT ON (w.integration_id, w.order_key) w.id
             FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS s(integration_id, order_key, after_dead)
             JOIN integrations i ON i.id = s.integration_id
             JOIN delivery_jobs w ON w.integration_id = s.integration_id AND w.order_key = s.order_key
-                                AND w.order_key IS NOT NULL AND w.status = 'waiting'
+                                AND w.order_key IS NOT NULL AND w.status = '${WAITING}'
            WHERE (NOT s.after_dead OR i.ordering_on_dead = 'skip' OR i.ordering IS NULL)
              AND NOT EXISTS (SELECT 1 FROM delivery_jobs o
                               WHERE o.integration_id = s.integration_id AND o.order_key = s.order_key AND o.order_key IS NOT NULL
-                                AND o.status IN ('pending', 'delivering', 'retrying', 'parked'))
+                                AND o.status IN (${OPEN}))
            ORDER BY w.integration_id, w.order_key, w.order_seq, w.id) nxt
    WHERE j.id = nxt.id
   RETURNING j.id, j.event_id, j.integration_id, j.order_key`);
@@ -243,8 +225,8 @@ const SUBJECT_HEAD = prepared('dispatcher_subject_head', `
    LIMIT 1`);
 
 const PARK = prepared('dispatcher_park_job', `
-  UPDATE delivery_jobs SET status = 'parked', attempt_count = attempt_count - 1, updated_at = now()
-   WHERE id = $1::uuid AND status = 'delivering'
+  UPDATE delivery_jobs SET status = '${PARKED}', attempt_count = attempt_count - 1, updated_at = now()
+   WHERE id = $1::uuid AND status = '${PARKABLE}'
   RETURNING event_id`);
 
 /** One attempt to record, with what its job becomes; see JobStore.recordAttempt. */
@@ -324,18 +306,17 @@ export class JobRepository {
   }
 
   async lastAttempt(jobId: string): Promise<AttemptSummary | undefined> {
-    const row = await this.db<AttemptRow>('delivery_attempts')
-      .select('attempt_number', 'status_code', 'latency_ms', 'error_code')
+    const row = (await this.db('delivery_attempts')
+      .select(ATTEMPT_SUMMARY_COLUMNS)
       .where('job_id', jobId)
       .orderBy('attempt_number', 'desc')
-      .first();
-    if (!row) return undefined;
-    return { attemptNumber: row.attempt_number, statusCode: row.status_code, latencyMs: row.latency_ms, errorCode: row.error_code };
+      .first()) as AttemptRow | undefined;
+    return row && toDeliveryAttempt(row, ATTEMPT_SUMMARY_COLUMNS);
   }
 
   async subjectHead(integrationId: string, orderKey: string): Promise<JobMessage | undefined> {
     const [row] = await this.sql.query<{ id: string; event_id: string; integration_id: string }>(SUBJECT_HEAD, [integrationId, orderKey]);
-    return row ? { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id, attempt: 1 } : undefined;
+    return row ? jobMessage({ jobId: row.id, eventId: row.event_id, integrationId: row.integration_id }, 1) : undefined;
   }
 
   async park(jobId: string): Promise<void> {
@@ -429,7 +410,7 @@ export class JobRepository {
           const ender = enderOf.get(subjectOf(row.integration_id, row.order_key));
           if (!ender) continue;
           const key = keyOf(ender.attempt.jobId, ender.attempt.attemptNumber);
-          released.set(key, [...(released.get(key) ?? []), { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id, attempt: 1 }]);
+          released.set(key, [...(released.get(key) ?? []), jobMessage({ jobId: row.id, eventId: row.event_id, integrationId: row.integration_id }, 1)]);
         }
       }
 

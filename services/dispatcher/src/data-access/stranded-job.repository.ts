@@ -4,14 +4,24 @@
 // gone is handed back the way a pause parks one: its unrecorded attempt does not count, and the next
 // message for that attempt number can claim it (a live but stalled consumer then finds its result no
 // longer recordable and drops it). Event statuses are refreshed in the same transaction.
-import { PreparedQueries, prepared, type Knex } from '@hookway/db';
-import type { JobMessage, JobStatus } from '@hookway/contracts';
+import { PreparedQueries, prepared, toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
+import {
+  fromStatuses, jobMessage, OPEN_JOB_STATUSES, soleStatus, sqlStatusList, TERMINAL_JOB_STATUSES, toStatuses, type JobMessage,
+} from '@hookway/contracts';
 import type { StrandedJob, StrandedJobStore, SweepDecision } from '../domain/ports.js';
 import { REFRESH_EVENT_STATUSES, sortedUnique } from './event.repository.js';
 import { LOCK_SUBJECTS, RELEASE_NEXT } from './job.repository.js';
 
 // Any fixed 64-bit number shared by the replicas; this one spells "hw-sweep".
 const SWEEP_LOCK = '7527535276120696176';
+
+// The statuses of the sweeper's steps in the job lifecycle (libs/contracts job-lifecycle.ts).
+const STRANDABLE = sqlStatusList(fromStatuses('rescue'));
+const OPEN = sqlStatusList(OPEN_JOB_STATUSES);
+const ENDED = sqlStatusList(TERMINAL_JOB_STATUSES);
+const SETTLED = soleStatus(toStatuses('settleStranded'));
+const WAITING = soleStatus(fromStatuses('releaseWaiting'));
+const RELEASED = soleStatus(toStatuses('releaseWaiting'));
 
 const TRY_SWEEP_LOCK = prepared('dispatcher_try_sweep_lock', `SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}::bigint) AS locked`);
 
@@ -22,7 +32,7 @@ const TRY_SWEEP_LOCK = prepared('dispatcher_try_sweep_lock', `SELECT pg_try_advi
 const FIND_STRANDED = prepared('dispatcher_find_stranded', `
   SELECT id, event_id, integration_id, status, attempt_count, sweeps
     FROM delivery_jobs
-   WHERE status IN ('pending', 'delivering', 'retrying')
+   WHERE status IN (${STRANDABLE})
      AND updated_at < now() - ($1::integer * interval '1 millisecond')
      AND (status <> 'retrying' OR COALESCE(next_attempt_at, updated_at) < now() - ($1::integer * interval '1 millisecond'))
      AND NOT EXISTS (SELECT 1 FROM integration_pacing p
@@ -44,7 +54,7 @@ const RESCUE = prepared('dispatcher_rescue_stranded', `
 
 const SETTLE_DEAD = prepared('dispatcher_settle_stranded', `
   UPDATE delivery_jobs j
-     SET status = 'dead', last_error = r.reason, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     SET status = '${SETTLED}', last_error = r.reason, next_attempt_at = NULL, completed_at = now(), updated_at = now()
     FROM unnest($1::uuid[], $2::text[]) AS r(id, reason)
    WHERE j.id = r.id
   RETURNING j.id, j.event_id, j.integration_id, j.status, j.attempt_count, j.sweeps`);
@@ -56,38 +66,28 @@ const SETTLE_DEAD = prepared('dispatcher_settle_stranded', `
 const FIND_STALLED_SUBJECTS = prepared('dispatcher_find_stalled_subjects', `
   SELECT DISTINCT w.integration_id, w.order_key, i.ordering IS NULL AS unordered
     FROM delivery_jobs w JOIN integrations i ON i.id = w.integration_id
-   WHERE w.status = 'waiting' AND w.order_key IS NOT NULL
+   WHERE w.status = '${WAITING}' AND w.order_key IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM delivery_jobs o
                       WHERE o.integration_id = w.integration_id AND o.order_key = w.order_key AND o.order_key IS NOT NULL
-                        AND o.status IN ('pending', 'delivering', 'retrying', 'parked'))
+                        AND o.status IN (${OPEN}))
      AND (i.ordering IS NULL OR i.ordering_on_dead = 'skip'
           OR COALESCE((SELECT e.status = 'dead' FROM delivery_jobs e
                         WHERE e.integration_id = w.integration_id AND e.order_key = w.order_key
-                          AND e.status IN ('succeeded', 'failed', 'dead')
+                          AND e.status IN (${ENDED})
                         ORDER BY e.completed_at DESC NULLS LAST, e.id DESC LIMIT 1), false) = false)
    LIMIT $1::integer`);
 
 // An integration that no longer orders lets every waiting job of a subject go at once.
 const RELEASE_ALL_WAITING = prepared('dispatcher_release_all_waiting', `
-  UPDATE delivery_jobs j SET status = 'pending', updated_at = now()
+  UPDATE delivery_jobs j SET status = '${RELEASED}', updated_at = now()
     FROM unnest($1::uuid[], $2::text[]) AS s(integration_id, order_key)
-   WHERE j.integration_id = s.integration_id AND j.order_key = s.order_key AND j.order_key IS NOT NULL AND j.status = 'waiting'
+   WHERE j.integration_id = s.integration_id AND j.order_key = s.order_key AND j.order_key IS NOT NULL AND j.status = '${WAITING}'
   RETURNING j.id, j.event_id, j.integration_id, j.order_key`);
 
-interface StrandedRow {
-  id: string;
-  event_id: string;
-  integration_id: string;
-  status: JobStatus;
-  attempt_count: number;
-  sweeps: number;
-}
+const STRANDED_COLUMNS = ['id', 'event_id', 'integration_id', 'status', 'attempt_count', 'sweeps'] as const;
+type StrandedRow = Pick<DeliveryJobRow, (typeof STRANDED_COLUMNS)[number]>;
 
-function toStranded(row: StrandedRow): StrandedJob {
-  return {
-    id: row.id, eventId: row.event_id, integrationId: row.integration_id, status: row.status, attemptCount: row.attempt_count, sweeps: row.sweeps,
-  };
-}
+const toStranded = (row: StrandedRow): StrandedJob => toDeliveryJob(row, STRANDED_COLUMNS);
 
 export class StrandedJobRepository implements StrandedJobStore {
   private readonly sql: PreparedQueries;
@@ -114,7 +114,7 @@ export class StrandedJobRepository implements StrandedJobStore {
             unordered.map((row) => row.integration_id), unordered.map((row) => row.order_key)])
           : []),
       ];
-      return rows.map((row) => ({ jobId: row.id, eventId: row.event_id, integrationId: row.integration_id, attempt: 1 }));
+      return rows.map((row) => jobMessage({ jobId: row.id, eventId: row.event_id, integrationId: row.integration_id }, 1));
     });
   }
 

@@ -7,7 +7,7 @@
 // Messages that arrive together are fanned out together: one read of their events, one of their
 // subscribers, and one statement creating all their jobs and moving new events out of `pending`
 // (replays have their statuses rolled up after).
-import { auditFact, type EventMessage, type EventStatus } from '@hookway/contracts';
+import { auditFact, eventMessage, jobMessage, type EventMessage, type EventStatus } from '@hookway/contracts';
 import { logsDebug, type Logger } from '@hookway/logger';
 import { subscribesTo } from './event-type-matcher.js';
 import { applyPayloadFilters } from './payload-filter.js';
@@ -78,7 +78,7 @@ export class FanOut {
       else jobsOf.set(key, [job]);
     }
     await Promise.all(created.filter((job) => job.unpublished).map((job) => publisher.publishJob(
-      { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: 1 },
+      jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1),
       plans.get(dispatchKey(job))!.request.context.correlationId,
     )));
     // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
@@ -141,8 +141,7 @@ export class FanOut {
     return earlier.flatMap((event) => {
       const trigger = requestOfSubject.get(`${event.provider}/${event.subject ?? ''}`);
       if (!trigger) return [];
-      const message: EventMessage = { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
-      return [firstDispatch({ message, context: trigger.context }, event, subscribersOf)];
+      return [firstDispatch({ message: eventMessage(event), context: trigger.context }, event, subscribersOf)];
     });
   }
 

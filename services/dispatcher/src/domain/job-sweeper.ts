@@ -5,7 +5,7 @@
 // an audit fact; the claim makes a copy that was not lost after all harmless. A job whose message is
 // lost again and again (a poison message) is settled dead after `maxSweeps` rescues, so nothing stays
 // open forever and every job whose message went to the dead exchange ends as a dead job.
-import { auditFact } from '@hookway/contracts';
+import { auditFact, jobMessage, nextAttemptOf } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import { terminalJobFact } from './job-delivery.js';
 import type { DispatchPublisher, StrandedJob, StrandedJobStore, SweepDecision } from './ports.js';
@@ -75,8 +75,8 @@ export class JobSweeper {
     const before = new Map(found.map((job) => [job.id, job]));
     for (const job of rescued) {
       const correlationId = `sweep:${job.id}:${job.sweeps}`;
-      const attempt = job.attemptCount + 1;
-      await publisher.publishJob({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt }, correlationId);
+      const attempt = nextAttemptOf(job);
+      await publisher.publishJob(jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, attempt), correlationId);
       await publisher.publishAudit(auditFact({
         factId: `job.swept:${job.id}:${job.sweeps}`,
         entityType: 'job',

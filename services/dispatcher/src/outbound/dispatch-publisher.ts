@@ -1,7 +1,7 @@
 // Publishes what the dispatcher produces: job messages (one per attempt, later attempts through the
 // retry tiers), dead letters of jobs, and audit facts.
 import type { Broker } from '@hookway/broker';
-import type { AuditFact, DeadMessage, JobMessage } from '@hookway/contracts';
+import { publishJobMessage, type AuditFact, type DeadMessage, type JobMessage } from '@hookway/contracts';
 import type { DispatchPublisher } from '../domain/ports.js';
 
 export class BrokerDispatchPublisher implements DispatchPublisher {
@@ -9,11 +9,7 @@ export class BrokerDispatchPublisher implements DispatchPublisher {
 
   async publishJob(message: JobMessage, correlationId: string): Promise<void> {
     const { exchanges, jobRoutingKey } = this.broker.topology;
-    await this.broker.publish(exchanges.jobs, jobRoutingKey, message, {
-      messageId: `${message.jobId}:${message.attempt}`,
-      correlationId,
-      type: 'job',
-    });
+    await publishJobMessage(this.broker, { exchange: exchanges.jobs, routingKey: jobRoutingKey }, message, correlationId);
   }
 
   async publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void> {
@@ -25,11 +21,7 @@ export class BrokerDispatchPublisher implements DispatchPublisher {
     // The tier queue's TTL is the delay; when it expires RabbitMQ dead-letters the message to the jobs exchange.
     const tier = retryTiers.find((candidate) => candidate.delayMs === delayMs);
     if (!tier) throw new Error(`no retry tier of ${delayMs} ms in the topology`);
-    await this.broker.publish(exchanges.retry, tier.label, message, {
-      messageId: `${message.jobId}:${message.attempt}`,
-      correlationId,
-      type: 'job',
-    });
+    await publishJobMessage(this.broker, { exchange: exchanges.retry, routingKey: tier.label }, message, correlationId);
   }
 
   async publishDead(message: DeadMessage, correlationId: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Publishes a job held back by its integration's rate limit to a pacing queue; when the queue's TTL
 // expires RabbitMQ dead-letters it back to the jobs exchange.
 import type { Broker } from '@hookway/broker';
-import type { JobMessage } from '@hookway/contracts';
+import { publishJobMessage, type JobMessage } from '@hookway/contracts';
 import type { PacingPublisher } from '../domain/rate-limiter.js';
 
 export class BrokerPacingPublisher implements PacingPublisher {
@@ -15,10 +15,6 @@ export class BrokerPacingPublisher implements PacingPublisher {
     const { exchanges, pacingTiers } = this.broker.topology;
     const tier = pacingTiers.find((candidate) => candidate.delayMs === delayMs);
     if (!tier) throw new Error(`no pacing tier of ${delayMs} ms in the topology`);
-    await this.broker.publish(exchanges.retry, tier.label, message, {
-      messageId: `${message.jobId}:${message.attempt}`,
-      correlationId,
-      type: 'job',
-    });
+    await publishJobMessage(this.broker, { exchange: exchanges.retry, routingKey: tier.label }, message, correlationId);
   }
 }

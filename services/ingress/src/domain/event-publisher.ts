@@ -1,7 +1,7 @@
 // The messages an accepted event owes the rest of the system: the fan-out message for the dispatcher and
 // the `event.received` audit fact. Both the request path and the outbox relay publish through here,
 // so a relayed event is indistinguishable from one published at once.
-import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
+import { auditFact, eventMessage, publishEventMessage, type AuditFact } from '@hookway/contracts';
 import type { PublishOptions } from '@hookway/broker';
 
 /** The part of the broker that publishing needs (tests may pass a real Broker or a stand-in). */
@@ -27,14 +27,9 @@ export interface OutboxEvent {
  * ignore a copy they already have).
  */
 export async function publishEventMessages(broker: MessagePublisher, event: OutboxEvent): Promise<void> {
-  const message: EventMessage = { kind: 'event', eventId: event.id, provider: event.provider, type: event.type };
   const correlation = event.correlationId ? { correlationId: event.correlationId } : {};
   await Promise.all([
-    broker.publish(broker.topology.exchanges.events, `${event.provider}.${event.type}`, message, {
-      messageId: event.id,
-      type: 'event',
-      ...correlation,
-    }),
+    publishEventMessage(broker, broker.topology.exchanges.events, eventMessage(event), event.correlationId),
     broker.publishAudit(auditFact({
       factId: `event.received:${event.id}`,
       entityType: 'event',

@@ -1,44 +1,9 @@
 // Reads the hash-chained audit log: filtered pages for operators, and id-ordered batches for verification.
-import type { Knex } from '@hookway/db';
+import { AUDIT_ENTRY_COLUMNS as COLUMNS, toAuditEntry as toAuditEntryRecord, type AuditEntryRow, type Knex } from '@hookway/db';
 import type { AuditEntry, AuditEntryReader, AuditSearch, Page } from '../domain/ports.js';
 import { paginate } from './shared.js';
 
-interface AuditEntryRow {
-  id: number;
-  fact_id: string;
-  entity_type: string;
-  entity_id: string;
-  action: string;
-  actor: string;
-  correlation_id: string | null;
-  details: Record<string, unknown>;
-  occurred_at: Date;
-  recorded_at: Date;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = [
-  'id', 'fact_id', 'entity_type', 'entity_id', 'action', 'actor', 'correlation_id', 'details', 'occurred_at',
-  'recorded_at', 'prev_hash', 'hash',
-] as const;
-
-function toAuditEntry(row: AuditEntryRow): AuditEntry {
-  return {
-    id: row.id,
-    factId: row.fact_id,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    action: row.action,
-    actor: row.actor,
-    correlationId: row.correlation_id,
-    details: row.details,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+const toAuditEntry = (row: AuditEntryRow): AuditEntry => toAuditEntryRecord(row, COLUMNS);
 
 export class AuditEntryRepository implements AuditEntryReader {
   constructor(private readonly db: Knex) {}

@@ -1,53 +1,12 @@
 // Delivery attempts: the per-event and per-job timelines, the operator-wide delivery log, an integration's
 // statistics, and purging an integration's delivery history.
-import type { Knex } from '@hookway/db';
+import { DELIVERY_ATTEMPT_COLUMNS as ATTEMPT_COLUMNS, toDeliveryAttempt, type DeliveryAttemptRow, type Knex } from '@hookway/db';
 import type {
-  AttemptSearch, AttemptStats, AttemptStatus, DeliveryAttempt, DeliveryAttemptStore, Page,
+  AttemptSearch, AttemptStats, DeliveryAttempt, DeliveryAttemptStore, Page,
 } from '../domain/ports.js';
 import { paginate } from './shared.js';
 
-interface DeliveryAttemptRow {
-  id: string;
-  job_id: string;
-  event_id: string;
-  integration_id: string;
-  attempt_number: number;
-  status: AttemptStatus;
-  status_code: number | null;
-  latency_ms: number;
-  request_url: string;
-  request_headers: Record<string, unknown>;
-  response_headers: Record<string, unknown> | null;
-  response_body: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: Date;
-}
-
-const ATTEMPT_COLUMNS = [
-  'id', 'job_id', 'event_id', 'integration_id', 'attempt_number', 'status', 'status_code', 'latency_ms', 'request_url',
-  'request_headers', 'response_headers', 'response_body', 'error_code', 'error_message', 'created_at',
-] as const;
-
-function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
-  return {
-    id: row.id,
-    jobId: row.job_id,
-    eventId: row.event_id,
-    integrationId: row.integration_id,
-    attemptNumber: row.attempt_number,
-    status: row.status,
-    statusCode: row.status_code,
-    latencyMs: row.latency_ms,
-    requestUrl: row.request_url,
-    requestHeaders: row.request_headers,
-    responseHeaders: row.response_headers,
-    responseBody: row.response_body,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    createdAt: row.created_at,
-  };
-}
+const toAttempt = (row: DeliveryAttemptRow): DeliveryAttempt => toDeliveryAttempt(row, ATTEMPT_COLUMNS);
 
 interface AttemptStatsRow {
   total: number;

@@ -1,48 +1,20 @@
 // Delivery jobs (one per event × integration × dispatch): the event views, one job's detail, the dead
 // letters, and releasing the jobs a paused integration parked.
-import type { Knex } from '@hookway/db';
-import type { JobMessage, JobStatus } from '@hookway/contracts';
+import { toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
+import {
+  fromStatuses, jobMessage, nextAttemptOf, sqlStatusList, UNFINISHED_JOB_STATUSES, type JobMessage,
+} from '@hookway/contracts';
 import type { DeadLetter, DeadLetterFilter, DeliveryJob, DeliveryJobStore, JobCounts, Page, PageRequest } from '../domain/ports.js';
 import { paginate } from './shared.js';
 
-interface DeliveryJobRow {
-  id: string;
-  event_id: string;
-  integration_id: string;
-  replay_request_id: string | null;
-  status: JobStatus;
-  attempt_count: number;
-  max_attempts: number;
-  next_attempt_at: Date | null;
-  last_error: string | null;
-  last_status_code: number | null;
-  created_at: Date;
-  updated_at: Date;
-  completed_at: Date | null;
-}
-
+// What the API shows of a job (not the sweeper's count nor the ordering columns).
 const JOB_COLUMNS = [
   'id', 'event_id', 'integration_id', 'replay_request_id', 'status', 'attempt_count', 'max_attempts', 'next_attempt_at',
   'last_error', 'last_status_code', 'created_at', 'updated_at', 'completed_at',
 ] as const;
+type JobRow = Pick<DeliveryJobRow, (typeof JOB_COLUMNS)[number]>;
 
-function toJob(row: DeliveryJobRow): DeliveryJob {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    integrationId: row.integration_id,
-    replayRequestId: row.replay_request_id,
-    status: row.status,
-    attemptCount: row.attempt_count,
-    maxAttempts: row.max_attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    lastStatusCode: row.last_status_code,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    completedAt: row.completed_at,
-  };
-}
+const toJob = (row: JobRow): DeliveryJob => toDeliveryJob(row, JOB_COLUMNS);
 
 interface DeadLetterRow {
   id: string;
@@ -75,11 +47,9 @@ const DEAD_LETTER_COLUMNS = [
   'j.completed_at',
 ] as const;
 
-/**
- * Jobs with a delivery still to come: pending, delivering, retrying, parked, or waiting (held behind the open job
- * of its subject in an ordered integration).
- */
-export const UNFINISHED_JOB_STATUSES = ['pending', 'delivering', 'retrying', 'parked', 'waiting'] as const satisfies readonly JobStatus[];
+// The statuses the two steps of the job lifecycle (libs/contracts job-lifecycle.ts) this service owns move jobs out of.
+const PARKED = sqlStatusList(fromStatuses('releaseParked'));
+const REPARKABLE = fromStatuses('repark');
 
 export class DeliveryJobRepository implements DeliveryJobStore {
   constructor(private readonly db: Knex) {}
@@ -87,14 +57,14 @@ export class DeliveryJobRepository implements DeliveryJobStore {
   /** Jobs of an event, oldest first (the timeline order of the event detail). */
   async listForEvent(eventId: string): Promise<DeliveryJob[]> {
     const rows = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ event_id: eventId })
-      .orderBy([{ column: 'created_at' }, { column: 'id' }])) as DeliveryJobRow[];
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])) as JobRow[];
     return rows.map(toJob);
   }
 
   /** The most recent jobs of an event, newest first. */
   async recentForEvent(eventId: string, limit: number): Promise<DeliveryJob[]> {
     const rows = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ event_id: eventId })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit)) as DeliveryJobRow[];
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit)) as JobRow[];
     return rows.map(toJob);
   }
 
@@ -108,7 +78,7 @@ export class DeliveryJobRepository implements DeliveryJobStore {
   }
 
   async find(id: string): Promise<DeliveryJob | undefined> {
-    const row = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ id }).first()) as DeliveryJobRow | undefined;
+    const row = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ id }).first()) as JobRow | undefined;
     return row && toJob(row);
   }
 
@@ -124,16 +94,14 @@ export class DeliveryJobRepository implements DeliveryJobStore {
     const { rows } = await this.db.raw<{ rows: Array<Pick<DeliveryJobRow, 'id' | 'event_id' | 'integration_id' | 'attempt_count'>> }>(`
       UPDATE delivery_jobs
          SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, updated_at = now()
-       WHERE status = 'parked'
-         AND id = ANY(ARRAY(SELECT id FROM delivery_jobs WHERE integration_id = ? AND status = 'parked' ORDER BY id FOR NO KEY UPDATE))
+       WHERE status IN (${PARKED})
+         AND id = ANY(ARRAY(SELECT id FROM delivery_jobs WHERE integration_id = ? AND status IN (${PARKED}) ORDER BY id FOR NO KEY UPDATE))
       RETURNING id, event_id, integration_id, attempt_count`, [integrationId]);
     await this.refreshEventStatuses(rows.map((row) => row.event_id));
-    return rows.map((row) => ({
-      jobId: row.id,
-      eventId: row.event_id,
-      integrationId: row.integration_id,
-      attempt: row.attempt_count + 1,
-    }));
+    return rows.map((row) => jobMessage(
+      { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id },
+      nextAttemptOf({ attemptCount: row.attempt_count }),
+    ));
   }
 
   /**
@@ -144,8 +112,9 @@ export class DeliveryJobRepository implements DeliveryJobStore {
   async repark(messages: readonly JobMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const rows = await this.db('delivery_jobs')
+      // Still owed exactly this message: no claim took it (see mayClaim).
       .whereIn(['id', 'attempt_count'], messages.map((message) => [message.jobId, message.attempt - 1]))
-      .whereIn('status', ['pending', 'retrying'])
+      .whereIn('status', REPARKABLE)
       .update({ status: 'parked', updated_at: this.db.fn.now() })
       .returning<Array<Pick<DeliveryJobRow, 'event_id'>>>(['event_id']);
     await this.refreshEventStatuses(rows.map((row) => row.event_id));

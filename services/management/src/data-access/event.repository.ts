@@ -1,32 +1,15 @@
 // Reads normalized events. Listing never selects the raw snapshot (it can be large); the detail does.
-import type { Knex } from '@hookway/db';
-import type { EventStatus } from '@hookway/contracts';
+import { toEvent as toEventRecord, type EventRow, type Knex } from '@hookway/db';
 import type { EventReader, EventSearch, EventSnapshot, EventSortField, EventTypeSeen, Page, StoredEvent } from '../domain/ports.js';
 import { containsPattern, paginate } from './shared.js';
 
-interface EventRow {
-  id: string;
-  provider: string;
-  external_id: string;
-  type: string;
-  occurred_at: Date;
-  subject: string | null;
-  data: unknown;
-  status: EventStatus;
-  received_at: Date;
-  created_at: Date;
-  updated_at: Date;
-}
-
-interface EventDetailRow extends EventRow {
-  raw_headers: Record<string, unknown>;
-  raw_body: string;
-}
-
+// What listings show of an event; the detail adds the raw snapshot.
 const EVENT_COLUMNS = [
   'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
   'updated_at',
 ] as const;
+type StoredEventRow = Pick<EventRow, (typeof EVENT_COLUMNS)[number]>;
+type EventDetailRow = StoredEventRow & Pick<EventRow, 'raw_headers' | 'raw_body'>;
 
 const SORT_COLUMNS: Record<EventSortField, string> = {
   createdAt: 'created_at',
@@ -35,21 +18,7 @@ const SORT_COLUMNS: Record<EventSortField, string> = {
   receivedAt: 'received_at',
 };
 
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    id: row.id,
-    provider: row.provider,
-    externalId: row.external_id,
-    type: row.type,
-    occurredAt: row.occurred_at,
-    subject: row.subject,
-    data: row.data,
-    status: row.status,
-    receivedAt: row.received_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+const toEvent = (row: StoredEventRow): StoredEvent => toEventRecord(row, EVENT_COLUMNS);
 
 export class EventRepository implements EventReader {
   constructor(private readonly db: Knex) {}
@@ -66,7 +35,7 @@ export class EventRepository implements EventReader {
       return query;
     };
     // The id tie-break keeps pages stable when many rows share a sort value.
-    return paginate<EventRow, StoredEvent>(
+    return paginate<StoredEventRow, StoredEvent>(
       filtered,
       search,
       (query) => query.select(EVENT_COLUMNS).orderBy([
@@ -78,7 +47,7 @@ export class EventRepository implements EventReader {
   }
 
   async find(id: string): Promise<StoredEvent | undefined> {
-    const row = (await this.db('events').select(EVENT_COLUMNS).where({ id }).first()) as EventRow | undefined;
+    const row = (await this.db('events').select(EVENT_COLUMNS).where({ id }).first()) as StoredEventRow | undefined;
     return row && toEvent(row);
   }
 

@@ -2,19 +2,11 @@
 // under one transaction-scoped lock, so audit_entries.id grows in commit order: once an id is visible,
 // no smaller id can still appear. That makes the id a stream position that holds across replicas and
 // restarts, and `id > position` a read that neither skips nor repeats a fact.
-import type { Knex } from '@hookway/db';
+import type { AuditEntryRow, Knex } from '@hookway/db';
 import type { JobFactSource, JobUpdate, StreamFilter } from '../domain/job-stream.js';
 
-interface JobFactRow {
-  id: number;
-  fact_id: string;
-  entity_id: string;
-  action: string;
-  details: Record<string, unknown>;
-  occurred_at: Date;
-}
-
 const COLUMNS = ['id', 'fact_id', 'entity_id', 'action', 'details', 'occurred_at'] as const;
+type JobFactRow = Pick<AuditEntryRow, (typeof COLUMNS)[number]>;
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);

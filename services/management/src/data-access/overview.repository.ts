@@ -1,9 +1,8 @@
 // The aggregates of the operator console's overview: events received and attempts per minute over a recent
 // window, integrations by state, dead letters, and the oldest job still waiting for delivery.
-import type { Knex } from '@hookway/db';
-import { INTEGRATION_STATES, type IntegrationState, type JobStatus } from '@hookway/contracts';
+import { toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
+import { INTEGRATION_STATES, UNFINISHED_JOB_STATUSES, type IntegrationState } from '@hookway/contracts';
 import type { MinuteCounts, Overview, OverviewReader, WaitingJob } from '../domain/ports.js';
-import { UNFINISHED_JOB_STATUSES } from './delivery-job.repository.js';
 
 /** Jobs still waiting for their delivery, whatever holds them. */
 const WAITING_STATUSES = UNFINISHED_JOB_STATUSES;
@@ -15,14 +14,8 @@ interface MinuteRow {
   failed: number;
 }
 
-interface WaitingJobRow {
-  id: string;
-  event_id: string;
-  integration_id: string;
-  status: JobStatus;
-  attempt_count: number;
-  created_at: Date;
-}
+const WAITING_JOB_COLUMNS = ['id', 'event_id', 'integration_id', 'status', 'attempt_count', 'created_at'] as const;
+type WaitingJobRow = Pick<DeliveryJobRow, (typeof WAITING_JOB_COLUMNS)[number]>;
 
 export class OverviewRepository implements OverviewReader {
   constructor(private readonly db: Knex) {}
@@ -76,13 +69,11 @@ export class OverviewRepository implements OverviewReader {
 
   async oldestWaitingJob(): Promise<WaitingJob | null> {
     const row = (await this.db('delivery_jobs')
-      .select('id', 'event_id', 'integration_id', 'status', 'attempt_count', 'created_at')
+      .select(WAITING_JOB_COLUMNS)
       .whereIn('status', WAITING_STATUSES)
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .first()) as WaitingJobRow | undefined;
-    return row
-      ? { id: row.id, eventId: row.event_id, integrationId: row.integration_id, status: row.status, attemptCount: row.attempt_count, createdAt: row.created_at }
-      : null;
+    return row ? toDeliveryJob(row, WAITING_JOB_COLUMNS) : null;
   }
 
   async overview(minutes: number): Promise<Overview> {

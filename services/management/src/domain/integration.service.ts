@@ -4,7 +4,7 @@
 // it the change rolls back, so nothing changes unaudited. Job messages are the exception (see resume).
 import { createHash } from 'node:crypto';
 import {
-  canonicalJson, matchesFilter, type FilterableEvent, type IntegrationOrdering, type JobMessage, type OrderingOnDead, type PayloadFilter,
+  canonicalJson, matchesFilter, publishJobMessage, type FilterableEvent, type IntegrationOrdering, type JobMessage, type OrderingOnDead, type PayloadFilter,
 } from '@hookway/contracts';
 import {
   auditableUrl, IdempotencyKeyReusedError, IntegrationNotFoundError, operatorFact, type MessagePublisher, type OperatorContext,
@@ -231,15 +231,11 @@ export class IntegrationService {
   }
 
   private async publishReleased(messages: JobMessage[], context: OperatorContext): Promise<void> {
-    const { exchange, routingKey } = this.deps.jobDestination;
     const refused: JobMessage[] = [];
     let firstError: unknown;
     for (let index = 0; index < messages.length; index += JOB_PUBLISH_CHUNK) {
       const chunk = messages.slice(index, index + JOB_PUBLISH_CHUNK);
-      const outcomes = await Promise.allSettled(chunk.map((message) => this.deps.publisher.publish(exchange, routingKey, message, {
-        messageId: `${message.jobId}:${message.attempt}`,
-        correlationId: context.requestId,
-      })));
+      const outcomes = await Promise.allSettled(chunk.map((message) => publishJobMessage(this.deps.publisher, this.deps.jobDestination, message, context.requestId)));
       outcomes.forEach((outcome, position) => {
         if (outcome.status === 'fulfilled') return;
         firstError ??= outcome.reason;

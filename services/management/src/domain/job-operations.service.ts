@@ -2,7 +2,7 @@
 // revived: its history stays, and a replay request scoped to the job's integration makes the dispatcher create
 // a fresh job (persisted first, then published; the outbox relay covers a broker outage). A job waiting in a
 // retry tier is instead sent its next attempt at once; the tier's later copy is then refused by the claim.
-import { TERMINAL_JOB_STATUSES, type JobMessage } from '@hookway/contracts';
+import { jobMessage, nextAttemptOf, publishJobMessage, TERMINAL_JOB_STATUSES } from '@hookway/contracts';
 import { hasSqlState, SQLSTATE } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
 import { JobNotFoundError, JobStateError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
@@ -63,11 +63,8 @@ export class JobOperationsService {
     if (job.status !== 'retrying') {
       throw new JobStateError('JOB_NOT_RETRYABLE', jobId, job.status, `a ${job.status} job is already on its way; only retrying or finished jobs can be retried`);
     }
-    const message: JobMessage = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount + 1 };
-    await this.deps.publisher.publish(this.deps.jobDestination.exchange, this.deps.jobDestination.routingKey, message, {
-      messageId: `${message.jobId}:${message.attempt}`,
-      correlationId: context.requestId,
-    });
+    const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, nextAttemptOf(job));
+    await publishJobMessage(this.deps.publisher, this.deps.jobDestination, message, context.requestId);
     await this.deps.publisher.publishAudit(operatorFact(context, {
       entityType: 'job', entityId: job.id, action: 'retry_requested',
       details: { eventId: job.eventId, integrationId: job.integrationId, previousStatus: job.status, attempt: message.attempt },

@@ -10,7 +10,7 @@ export interface OperatorContext {
 
 /** The part of the broker operator actions need. */
 export interface MessagePublisher {
-  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string }): Promise<void>;
+  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string; type?: string }): Promise<void>;
   publishAudit(fact: AuditFact): Promise<void>;
 }
 

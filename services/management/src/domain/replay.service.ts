@@ -3,14 +3,14 @@
 // later through the same publishReplay, so both paths send exactly the same messages. A request scoped to
 // one integration (a job retry, a dead-letter replay) is the same message; the dispatcher reads the scope
 // from the row.
-import { auditFact, type AuditFact, type EventMessage } from '@hookway/contracts';
+import { auditFact, publishEventMessage, replayMessage, type AuditFact } from '@hookway/contracts';
 import type { OutboxSource } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
 import type { NewReplayRequest, ReplayRequest, ReplayRequestStore } from './ports.js';
 
 /** The part of the broker replay needs. */
 export interface ReplayPublisher {
-  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string }): Promise<void>;
+  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string; type?: string }): Promise<void>;
   publishAudit(fact: AuditFact): Promise<void>;
 }
 
@@ -55,18 +55,8 @@ export class ReplayService {
 
   /** The one place a replay request becomes messages: the event to fan out again, and its audit fact. */
   async publishReplay(replay: ReplayRequest): Promise<void> {
-    const message: EventMessage = {
-      kind: 'replay',
-      eventId: replay.eventId,
-      replayRequestId: replay.id,
-      provider: replay.provider,
-      type: replay.eventType,
-    };
     const correlation = replay.correlationId ? { correlationId: replay.correlationId } : {};
-    await this.publisher.publish(this.eventsExchange, `${replay.provider}.${replay.eventType}`, message, {
-      messageId: replay.id,
-      ...correlation,
-    });
+    await publishEventMessage(this.publisher, this.eventsExchange, replayMessage(replay), replay.correlationId);
     await this.publisher.publishAudit(auditFact({
       factId: `replay.requested:${replay.id}`,
       entityType: 'replay',
