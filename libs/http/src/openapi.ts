@@ -57,11 +57,14 @@ export function isOpenApiValidatorError(error: unknown): error is ValidatorError
 
 /** Our envelope code and details for an express-openapi-validator error. */
 export function describeValidatorError(error: ValidatorError): { status: number; code: string; message: string; details: Record<string, unknown> } {
-  // The validator says where ("/query/status", "/body/eventTypes/1"); callers get the path inside that part,
-  // the way the routes' own checks report it.
+  // The validator says where ("/query/status", "/body/eventTypes/1", now and then ".query.status"); callers get the
+  // path inside that part as a JSON Pointer. Only a dotted path has its dots read as separators: a header name or
+  // filter key may hold a dot ("/body/headers/x.team").
   const located = error.errors.map((item) => {
-    const match = /^[./](query|body|params|headers)(?:[./](.*))?$/.exec(item.path ?? '');
-    return { where: match?.[1], path: `/${(match?.[2] ?? (match ? '' : item.path ?? '')).replace(/^\//, '').replaceAll('.', '/')}`, message: item.message ?? 'is invalid' };
+    const match = /^([./])(query|body|params|headers)(?:[./](.*))?$/.exec(item.path ?? '');
+    const inside = match?.[3] ?? (match ? '' : item.path ?? '');
+    const pointer = match?.[1] === '.' ? inside.replaceAll('.', '/') : inside;
+    return { where: match?.[2], path: `/${pointer.replace(/^\//, '')}`, message: item.message ?? 'is invalid' };
   });
   const errors = located.map(({ path, message }) => ({ path, message }));
   switch (error.status) {

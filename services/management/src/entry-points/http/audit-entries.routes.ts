@@ -1,30 +1,9 @@
 // The audit log: filtered listing and whole-chain verification.
 import { Router } from 'express';
-import { pageMeta, queryParser, sendData } from '@hookway/http';
+import { pageMeta, sendData } from '@hookway/http';
 import { verifyChain } from '../../domain/audit-chain.js';
 import type { AuditEntryReader } from '../../domain/ports.js';
-import { optionalText, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
-
-interface AuditQuery {
-  page: number;
-  pageSize: number;
-  entityType?: string | null;
-  entityId?: string | null;
-  action?: string | null;
-}
-
-const parseQuery = queryParser<AuditQuery>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['page', 'pageSize'],
-  properties: {
-    page: pageProperty,
-    pageSize: pageSizeProperty,
-    entityType: optionalText,
-    entityId: optionalText,
-    action: optionalText,
-  },
-} satisfies QuerySchema<AuditQuery>);
+import { queryOf } from './requests.js';
 
 export function auditEntryRoutes(entries: AuditEntryReader): Router {
   const router = Router();
@@ -33,7 +12,7 @@ export function auditEntryRoutes(entries: AuditEntryReader): Router {
     sendData(res, 200, await verifyChain(entries.inChainOrder()));
   });
   router.get('/audit-entries', async (req, res) => {
-    const query = parseQuery(req.query);
+    const query = queryOf<'listAuditEntries', 'page' | 'pageSize'>(req);
     const page = await entries.search(query);
     sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
   });

@@ -1,55 +1,15 @@
 // Dead letters: the dead jobs, replaying one, and replaying every one matching a filter in the background.
 import { Router } from 'express';
-import { badRequest, bodyParser, notFound, pageMeta, queryParser, sendData } from '@hookway/http';
+import { badRequest, notFound, pageMeta, sendData } from '@hookway/http';
 import type { BulkReplayFilter, BulkReplayService } from '../../domain/bulk-replay.service.js';
 import type { JobOperationsService } from '../../domain/job-operations.service.js';
-import type { BulkReplay, DeadLetterFilter, DeliveryJobStore } from '../../domain/ports.js';
+import type { BulkReplay, DeliveryJobStore } from '../../domain/ports.js';
 import { operatorOf } from './errors.js';
 import { jobNotFound, replayAskOf } from './jobs.routes.js';
-import {
-  optionalDateTime, optionalText, optionalUuid, pageProperty, pageSizeProperty, reasonProperty, requestedByProperty, requireUuid,
-  type BodySchema, type QuerySchema,
-} from './schema.js';
-
-interface DeadLetterQuery extends DeadLetterFilter {
-  page: number;
-  pageSize: number;
-}
-
-const filterProperties = {
-  integrationId: optionalUuid,
-  provider: optionalText,
-  eventType: optionalText,
-  since: optionalDateTime,
-} as const;
-
-const parseQuery = queryParser<DeadLetterQuery>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['page', 'pageSize'],
-  properties: { page: pageProperty, pageSize: pageSizeProperty, ...filterProperties },
-} satisfies QuerySchema<DeadLetterQuery>);
-
-interface BulkReplayBody extends DeadLetterFilter {
-  all?: boolean | null;
-  requestedBy?: string | null;
-  reason?: string | null;
-}
-
-const parseBulkBody = bodyParser<BulkReplayBody>({
-  type: 'object',
-  additionalProperties: false,
-  required: [],
-  properties: {
-    ...filterProperties,
-    all: { type: 'boolean', nullable: true },
-    requestedBy: requestedByProperty,
-    reason: reasonProperty,
-  },
-} satisfies BodySchema<BulkReplayBody>);
+import { bodyOf, queryOf, requireUuid, type Schemas } from './requests.js';
 
 /** The filter as given, without the empty parts. */
-function filterOf(body: BulkReplayBody): BulkReplayFilter {
+function filterOf(body: Schemas['BulkReplayRequest']): BulkReplayFilter {
   const filter: BulkReplayFilter = {};
   if (body.integrationId) filter.integrationId = body.integrationId;
   if (body.provider) filter.provider = body.provider;
@@ -86,14 +46,15 @@ export function deadLetterRoutes({ jobs, jobOperations, bulkReplays }: DeadLette
   const router = Router();
 
   router.get('/dead-letters', async (req, res) => {
-    const query = parseQuery(req.query);
+    const query = queryOf<'listDeadLetters', 'page' | 'pageSize'>(req);
     const page = await jobs.searchDeadLetters(query);
     sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
   });
 
   router.post('/dead-letters/replay', async (req, res) => {
-    const body = parseBulkBody(req.body);
+    const body = bodyOf<'bulkReplayDeadLetters'>(req);
     const filter = filterOf(body);
+    // "At least one of" over optional fields is left to code, which can say so plainly.
     if (Object.keys(filter).length === 0) {
       throw badRequest('VALIDATION_ERROR', 'request body is invalid', {
         errors: [{ path: '/', message: 'name at least one of integrationId, provider, eventType, since, or send all: true' }],

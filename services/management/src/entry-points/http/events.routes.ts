@@ -1,64 +1,10 @@
 // Event search, detail, processing status, replay, and the event types seen per provider.
 import { Router, type RequestHandler } from 'express';
-import { EVENT_STATUSES, type EventStatus } from '@hookway/contracts';
-import { badRequest, bodyParser, isUuid, notFound, pageMeta, queryParser, sendData, type AppError } from '@hookway/http';
+import { badRequest, isUuid, notFound, pageMeta, sendData, type AppError } from '@hookway/http';
 import type { EventViews } from '../../domain/event-views.js';
-import { EVENT_SORT_FIELDS, type EventReader, type EventSortField } from '../../domain/ports.js';
+import type { EventReader } from '../../domain/ports.js';
 import { EventNotFoundError, type ReplayService } from '../../domain/replay.service.js';
-import { optionalText, pageProperty, pageSizeProperty, type QuerySchema } from './schema.js';
-
-interface EventQuery {
-  page: number;
-  pageSize: number;
-  provider?: string | null;
-  status?: EventStatus | null;
-  eventType?: string | null;
-  subject?: string | null;
-  from?: string | null;
-  to?: string | null;
-  sortBy: EventSortField;
-  sortOrder: 'asc' | 'desc';
-}
-
-const parseEventQuery = queryParser<EventQuery>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['page', 'pageSize', 'sortBy', 'sortOrder'],
-  properties: {
-    page: pageProperty,
-    pageSize: pageSizeProperty,
-    provider: optionalText,
-    status: { type: 'string', enum: [...EVENT_STATUSES], nullable: true },
-    eventType: optionalText,
-    subject: optionalText,
-    from: { type: 'string', format: 'date-time', nullable: true },
-    to: { type: 'string', format: 'date-time', nullable: true },
-    sortBy: { type: 'string', enum: [...EVENT_SORT_FIELDS], default: 'receivedAt' },
-    sortOrder: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
-  },
-} satisfies QuerySchema<EventQuery>);
-
-const parseEventTypesQuery = queryParser<{ provider?: string | null }>({
-  type: 'object',
-  additionalProperties: false,
-  properties: { provider: optionalText },
-} satisfies QuerySchema<{ provider?: string | null }>);
-
-interface ReplayBody {
-  requestedBy: string;
-  reason: string;
-}
-
-const parseReplayBody = bodyParser<ReplayBody>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['requestedBy', 'reason'],
-  properties: {
-    // At least one non-blank character: "who" and "why" must say something.
-    requestedBy: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
-    reason: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S' },
-  },
-});
+import { bodyOf, queryOf } from './requests.js';
 
 function eventNotFound(id: string): AppError {
   return notFound('EVENT_NOT_FOUND', `event ${id} does not exist`);
@@ -80,7 +26,8 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
   const router = Router();
 
   router.get('/events', async (req, res) => {
-    const query = parseEventQuery(req.query);
+    const query = queryOf<'listEvents', 'page' | 'pageSize' | 'sortBy' | 'sortOrder'>(req);
+    // An order between two parameters is beyond the spec's schema.
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
       throw badRequest('INVALID_QUERY', 'query string is invalid', {
         errors: [{ path: '/from', message: 'must not be later than to' }],
@@ -91,7 +38,7 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
   });
 
   router.get('/event-types', async (req, res) => {
-    const { provider } = parseEventTypesQuery(req.query);
+    const { provider } = queryOf<'listEventTypes'>(req);
     const types = await events.eventTypes(provider);
     sendData(res, 200, types, { total: types.length });
   });
@@ -115,7 +62,7 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
 
   router.post('/events/:id/replay', async (req, res) => {
     const id = requireEventId(req.params.id);
-    const body = parseReplayBody(req.body);
+    const body = bodyOf<'replayEvent'>(req);
     try {
       const accepted = await replays.request({ eventId: id, ...body, correlationId: req.requestId });
       sendData(res, 202, { replayRequestId: accepted.replayRequestId, eventId: accepted.eventId });

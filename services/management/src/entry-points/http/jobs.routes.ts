@@ -1,25 +1,14 @@
 // One delivery job with its attempt timeline, and "retry it now".
 import { Router, type Request } from 'express';
-import { bodyParser, notFound, sendData, type AppError } from '@hookway/http';
+import { notFound, sendData, type AppError } from '@hookway/http';
 import type { JobOperationsService, ReplayAsk } from '../../domain/job-operations.service.js';
 import { operatorOf } from './errors.js';
-import { reasonProperty, requestedByProperty, requireUuid, type BodySchema } from './schema.js';
-
-interface NullableReplayAsk {
-  requestedBy?: string | null;
-  reason?: string | null;
-}
-
-const parseAsk = bodyParser<NullableReplayAsk>({
-  type: 'object',
-  additionalProperties: false,
-  required: [],
-  properties: { requestedBy: requestedByProperty, reason: reasonProperty },
-} satisfies BodySchema<NullableReplayAsk>);
+import { bodyOf, requireUuid } from './requests.js';
 
 /** The optional {requestedBy, reason} body of a retry or replay; an empty body is fine. */
 export function replayAskOf(req: Request): ReplayAsk {
-  const { requestedBy, reason } = parseAsk(req.body);
+  // retryJob and replayDeadLetter share the spec's JobActionBody.
+  const { requestedBy, reason } = bodyOf<'retryJob'>(req) ?? {};
   return { ...(requestedBy ? { requestedBy } : {}), ...(reason ? { reason } : {}) };
 }
 

@@ -32,9 +32,11 @@ export function managementApi(deps: ManagementApiDependencies): Router {
   const router = Router();
   router.use(healthRoutes(deps.health));
   router.use(openApiRoutes(deps.openApi));
-  router.use(streamRoutes(deps.stream));
+  // The spec is the only request schema: routes read what it let through (requests.ts).
+  const validateRequest = openApiRequestValidator(deps.openApi);
+  router.use(streamRoutes(deps.stream, validateRequest));
   router.use(deps.auth);
-  router.use(openApiRequestValidator(deps.openApi));
+  router.use(validateRequest);
   router.use(integrationRoutes(deps));
   router.use(sourceRoutes(deps));
   router.use(eventRoutes(deps));
