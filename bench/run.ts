@@ -19,6 +19,7 @@ import {
   type Backlog, type BenchResults, type DatabaseWorkPerEvent, type Deliveries, type Durability, type LoadFigures,
 } from './lib/report.js';
 import { Sampler, type QueueDepth } from './lib/sampler.js';
+import { stageBreakdown } from './lib/stages.js';
 import { distribution, ratePerSecond, round } from './lib/stats.js';
 import { removeLogs, startSuite, type DatabaseWork, type Suite } from './lib/suite.js';
 import { now, pollUntil, sleep } from './lib/time.js';
@@ -292,6 +293,7 @@ async function main(): Promise<number> {
     results.endToEnd.paced = {
       load: { ...pacedFigures, acceptedCount: pacedAccepted.size },
       deliveries: deliveryFigures(phases.paced, receiver, sampler),
+      stages: await stageBreakdown(running.database.db, pacedAccepted, receiver.arrivals),
       backlog: pacedBacklog,
       ...(pacedWorkPerEvent ? { databaseWorkPerEvent: pacedWorkPerEvent } : {}),
     };

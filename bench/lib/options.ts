@@ -64,7 +64,7 @@ const QUICK: BenchOptions = {
   watchdogS: 8 * 60,
 };
 
-export const USAGE = 'usage: pnpm run bench [-- [--quick] [--cpu-prof] [--delivery-filter] [--delivery-ordering]]';
+export const USAGE = 'usage: pnpm run bench [-- [--quick] [--rate=N] [--cpu-prof] [--delivery-filter] [--delivery-ordering]]';
 
 /** Five conditions over the type, a nested path, an array index and a logical operator; every bench event matches. */
 export const BENCH_DELIVERY_FILTER = {
@@ -82,8 +82,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let options = FULL;
   for (const arg of argv) {
     if (arg === '--') continue;
-    if (arg === '--quick') {
-      options = { ...QUICK, cpuProfile: options.cpuProfile, deliveryFilter: options.deliveryFilter, deliveryOrdering: options.deliveryOrdering };
+    const rate = /^--rate=(\d+)$/.exec(arg);
+    if (rate) {
+      if (Number(rate[1]) < 1) throw new Error(`--rate must be at least 1\n${USAGE}`);
+      options = { ...options, rate: Number(rate[1]) };
+    } else if (arg === '--quick') {
+      options = { ...QUICK, rate: options.rate, cpuProfile: options.cpuProfile, deliveryFilter: options.deliveryFilter, deliveryOrdering: options.deliveryOrdering };
     } else if (arg === '--cpu-prof') options = { ...options, cpuProfile: true };
     else if (arg === '--delivery-filter') options = { ...options, deliveryFilter: true };
     else if (arg === '--delivery-ordering') options = { ...options, deliveryOrdering: true };

@@ -8,6 +8,7 @@ import type { PostgresCeiling, RabbitCeiling } from './machine-limits.js';
 import { BENCH_ORDERING_SUBJECTS, type BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 import type { PhaseCpu, QueueDepth, Sample } from './sampler.js';
+import type { StageBreakdown } from './stages.js';
 import { round, type Distribution } from './stats.js';
 
 export interface MachineInfo {
@@ -102,6 +103,8 @@ export interface BenchResults {
     paced?: {
       load: Omit<PacedResult, 'accepted'> & { acceptedCount: number };
       deliveries: Deliveries;
+      /** Where the first deliveries' time went (see bench/lib/stages.ts). */
+      stages?: StageBreakdown;
       backlog: Backlog;
       databaseWorkPerEvent?: DatabaseWorkPerEvent;
     };
@@ -249,6 +252,14 @@ export function markdownTable(results: BenchResults): string {
     row('Harness lag behind the schedule (max)', ms(load.maxSendLagMs));
     row('First delivery p50 (202 → receiver)', ms(deliveries.firstDeliveryMs.p50), find('first delivery p50'));
     row('First delivery p99 / max', `${ms(deliveries.firstDeliveryMs.p99)} / ${ms(deliveries.firstDeliveryMs.max)}`, find('first delivery p99'));
+    const { stages } = endToEnd.paced;
+    if (stages) {
+      const stage = (d: Distribution): string => `${ms(d.p50)} / ${ms(d.p99)}`;
+      row('Stages p50 / p99: stored → fan-out began', `${stage(stages.storedToFanOut)} (202 → fan-out began: ${stage(stages.acceptedToFanOut)})`);
+      row('Stages p50 / p99: fan-out began → request sent', stage(stages.fanOutToSent));
+      row('Stages p50 / p99: request sent → at the receiver', stage(stages.sentToArrival));
+      row('Stages p50 / p99: at the receiver → answer recorded', stage(stages.arrivalToRecorded));
+    }
     row('Delivered (distinct) / accepted', deliveredText(deliveries), find(`nothing lost at ${load.rate}`));
     row('Deliveries/s', `${number(deliveries.deliveriesPerSecond)}/s`);
     row('Max queue depth', depthText(deliveries.maxDepth));
