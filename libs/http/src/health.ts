@@ -1,37 +1,22 @@
 // GET /health for every HTTP service: 200 when each dependency answers within a bound, 503 naming
 // the one that does not. `data.checks` has one entry per dependency.
+import { checkDependencies, type ReadinessCheck } from '@hookway/runtime';
 import { Router } from 'express';
 import { sendData } from './envelope.js';
 
-export type DependencyCheck = () => Promise<unknown> | boolean;
+export type DependencyCheck = ReadinessCheck;
 export interface CheckResult {
   status: 'up' | 'down';
-}
-
-async function probe(check: DependencyCheck, timeoutMs: number): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    const answered = Promise.resolve()
-      .then(check)
-      .then((result) => result !== false, () => false);
-    return { status: (await Promise.race([answered, timeout])) ? 'up' : 'down' };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function healthRoutes(checks: Record<string, DependencyCheck>, timeoutMs = 1_000): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const names = Object.keys(checks);
-    const results = await Promise.all(names.map((name) => probe(checks[name] as DependencyCheck, timeoutMs)));
-    const healthy = results.every((result) => result.status === 'up');
+    const results = await checkDependencies(checks, timeoutMs);
+    const healthy = Object.values(results).every(Boolean);
     sendData(res, healthy ? 200 : 503, {
       status: healthy ? 'ok' : 'degraded',
-      checks: Object.fromEntries(names.map((name, index) => [name, results[index]])),
+      checks: Object.fromEntries(Object.entries(results).map(([name, up]): [string, CheckResult] => [name, { status: up ? 'up' : 'down' }])),
     });
   });
   return router;

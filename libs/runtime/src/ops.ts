@@ -38,8 +38,15 @@ async function within<T>(work: () => Promise<T> | T, timeoutMs: number, fallback
   }
 }
 
-function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
-  return within(async () => (await check()) !== false, timeoutMs, false);
+/**
+ * Asks every dependency at once whether it answers: a check is up when it resolves to anything but
+ * `false` within `timeoutMs`, down when it returns false, throws or takes longer. /ready here and the
+ * HTTP services' GET /health both judge their dependencies with it.
+ */
+export async function checkDependencies(checks: Record<string, ReadinessCheck>, timeoutMs: number): Promise<Record<string, boolean>> {
+  const names = Object.keys(checks);
+  const results = await Promise.all(names.map((name) => within(async () => (await checks[name]!()) !== false, timeoutMs, false)));
+  return Object.fromEntries(names.map((name, index) => [name, results[index]!]));
 }
 
 export async function startOpsServer(options: {
@@ -70,11 +77,10 @@ export async function startOpsServer(options: {
       return;
     }
     if (path === '/ready') {
-      const names = Object.keys(readiness);
       const figures = report ? within(report, timeoutMs, {}) : Promise.resolve({});
-      Promise.all([Promise.all(names.map((name) => probe(readiness[name] as ReadinessCheck, timeoutMs))), figures]).then(([results, reported]) => {
-        const checks = Object.fromEntries(names.map((name, index) => [name, results[index] ? 'up' : 'down']));
-        const ready = !draining && results.every(Boolean);
+      Promise.all([checkDependencies(readiness, timeoutMs), figures]).then(([results, reported]) => {
+        const checks = Object.fromEntries(Object.entries(results).map(([name, up]) => [name, up ? 'up' : 'down']));
+        const ready = !draining && Object.values(results).every(Boolean);
         respond(json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'not ready', checks, ...reported }));
       }, () => respond(json(503, { status: 'not ready' })));
       return;
