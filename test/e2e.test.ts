@@ -9,6 +9,7 @@ import { generateSigningSecret, hmacSha256Hex, SecretBox } from '@hookway/signin
 import {
   createTestBroker, createTestDatabase, silentLogger, startReceiver, testConfig, waitFor,
   type Receiver, type TestBroker, type TestDatabase,
+  seedIntegration,
 } from '@hookway/testing';
 import { start as startAudit } from '../services/audit/src/main.js';
 import { start as startDispatcher } from '../services/dispatcher/src/main.js';
@@ -60,13 +61,12 @@ describe('Hookway end to end', () => {
     fixture = await createTestBroker('e2e', [50, 100]);
     config = testConfig({ databaseUrl: database.url, brokerPrefix: fixture.prefix });
     receiver = await startReceiver();
-    await database.db('integrations').insert({
+    await seedIntegration(database.db, {
       name: 'e2e orders',
-      provider: 'acme',
       url: `${receiver.url}/hooks`,
-      event_types: JSON.stringify(['order.*']),
-      headers: JSON.stringify({ 'x-tenant': 'e2e' }),
-      secret_sealed: new SecretBox(config.secretEncryptionKey).seal(secret),
+      eventTypes: ['order.*'],
+      headers: { 'x-tenant': 'e2e' },
+      secretSealed: new SecretBox(config.secretEncryptionKey).seal(secret),
     });
     const audit = await startAudit(config, silentLogger('audit'));
     const dispatcher = await startDispatcher(config, silentLogger('dispatcher'));

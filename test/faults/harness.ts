@@ -13,6 +13,7 @@ import { generateSigningSecret, hmacSha256Hex, SecretBox } from '@hookway/signin
 import {
   createTestBroker, createTestDatabase, startReceiver, testConfig, waitFor,
   type Receiver, type TestBroker, type TestDatabase,
+  seedIntegration, type IntegrationSeed,
 } from '@hookway/testing';
 
 export const SERVICES = ['audit', 'dispatcher', 'ingress', 'management'] as const;
@@ -32,7 +33,7 @@ export interface Accounting {
 /** What a scenario may change about the suite it starts; everything else stays as every scenario has it. */
 export interface SuiteOptions {
   /** Columns of the suite's integration beyond the defaults, e.g. `{ ordering: 'subject' }`. */
-  integration?: Record<string, unknown>;
+  integration?: Partial<IntegrationSeed>;
   /** A receiver of the scenario's own in place of the recording one; its `requests` are what the accounting counts, and stop() closes it. */
   receiver?: Receiver;
 }
@@ -98,13 +99,10 @@ export class Suite {
     const receiver = options.receiver ?? await startReceiver();
     const config = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix });
     const signingSecret = generateSigningSecret();
-    await database.db('integrations').insert({
+    await seedIntegration(database.db, {
       name: `${label} receiver`,
-      provider: 'acme',
       url: `${receiver.url}/hooks`,
-      event_types: JSON.stringify(['*']),
-      headers: JSON.stringify({}),
-      secret_sealed: new SecretBox(config.secretEncryptionKey).seal(signingSecret),
+      secretSealed: new SecretBox(config.secretEncryptionKey).seal(signingSecret),
       ...options.integration,
     });
     // A free port is only free until someone takes it: on a busy machine an outgoing connection can be given

@@ -4,7 +4,7 @@
 // sealed under K2 gets every event accepted after the change: nothing stays open.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { generateSigningSecret, SecretBox, sealingKeyId } from '@hookway/signing';
-import { waitFor } from '@hookway/testing';
+import { waitFor, seedIntegration } from '@hookway/testing';
 import { report, Suite } from './harness.js';
 
 const EVENTS = 300;
@@ -56,11 +56,9 @@ describe('fault: encryption key changed under load', () => {
     // K2 is added, and the dispatcher comes back with K2 alone; the rest is sent after.
     await running.send(EVENTS / 3, 16);
     await running.kill('dispatcher');
-    const [other] = await running.database.db('integrations').insert({
-      name: 'sealed under K2', provider: 'acme', url: `${running.receiver.url}/other`, event_types: JSON.stringify(['*']),
-      headers: JSON.stringify({}), secret_sealed: new SecretBox(K2).seal(generateSigningSecret()),
-    }).returning<Array<{ id: string }>>('id');
-    const otherId = other!.id;
+    const otherId = await seedIntegration(running.database.db, {
+      name: 'sealed under K2', url: `${running.receiver.url}/other`, secretSealed: new SecretBox(K2).seal(generateSigningSecret()),
+    });
     running.setEnv({ SECRET_ENCRYPTION_KEY: K2, SECRET_ENCRYPTION_KEY_PREVIOUS: undefined });
     await running.startService('dispatcher');
     const changedAt = running.results.length;

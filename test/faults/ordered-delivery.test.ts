@@ -194,7 +194,7 @@ describe('fault: ordered delivery under dispatcher SIGKILL', () => {
 
   beforeAll(async () => {
     receiver = await startOrderingReceiver();
-    suite = await Suite.start('faultordered', { RETRY_SCHEDULE }, { integration: { ordering: 'subject', ordering_on_dead: 'skip' }, receiver });
+    suite = await Suite.start('faultordered', { RETRY_SCHEDULE }, { integration: { ordering: 'subject', orderingOnDead: 'skip' }, receiver });
   });
 
   afterAll(async () => {

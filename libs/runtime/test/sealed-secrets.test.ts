@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateSigningSecret, SecretBox, sealingKeyId } from '@hookway/signing';
-import { captureLogger, createTestDatabase, legacySeal, testConfig, type TestDatabase } from '@hookway/testing';
+import { captureLogger, createTestDatabase, legacySeal, testConfig, type TestDatabase, seedIntegration } from '@hookway/testing';
 import { checkSealingKeys, countUnopenableIntegrations, resealAll } from '../src/index.js';
 import { reseal } from '../src/reseal.js';
 
@@ -13,12 +13,12 @@ describe('sealed secrets across a key rotation', () => {
   const plain = new Map<string, string>();
 
   const insert = async (name: string, sealed: string, secret: string, previous?: { sealed: string; expiresAt: Date }) => {
-    const [row] = await database.db('integrations').insert({
-      name, provider: 'acme', url: 'http://127.0.0.1:9/hook', event_types: JSON.stringify(['*']), headers: JSON.stringify({}),
-      secret_sealed: sealed, previous_secret_sealed: previous?.sealed ?? null, previous_secret_expires_at: previous?.expiresAt ?? null,
-    }).returning<Array<{ id: string }>>('id');
-    plain.set(row!.id, secret);
-    return row!.id;
+    const id = await seedIntegration(database.db, {
+      name, url: 'http://127.0.0.1:9/hook', secretSealed: sealed,
+      previousSecretSealed: previous?.sealed ?? null, previousSecretExpiresAt: previous?.expiresAt ?? null,
+    });
+    plain.set(id, secret);
+    return id;
   };
 
   beforeAll(async () => {

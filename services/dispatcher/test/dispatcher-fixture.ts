@@ -9,6 +9,7 @@ import type { Knex } from '@hookway/db';
 import { generateSigningSecret, SecretBox } from '@hookway/signing';
 import {
   createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase,
+  seedIntegration,
 } from '@hookway/testing';
 import { start } from '../src/main.js';
 
@@ -124,26 +125,23 @@ export async function startDispatcher(
     insertIntegration: async (input) => {
       const secret = generateSigningSecret();
       const box = input.sealedWith ? new SecretBox(input.sealedWith) : secretBox;
-      const [row] = await database.db('integrations')
-        .insert({
-          name: `integration for ${input.provider}`,
-          provider: input.provider,
-          url: input.url,
-          event_types: JSON.stringify(input.eventTypes),
-          headers: JSON.stringify(input.headers ?? {}),
-          state: input.state ?? 'active',
-          consecutive_failures: input.consecutiveFailures ?? 0,
-          secret_sealed: box.seal(secret),
-          previous_secret_sealed: input.previousSecret ? box.seal(input.previousSecret.secret) : null,
-          previous_secret_expires_at: input.previousSecret?.expiresAt ?? null,
-          filter: input.filter ? JSON.stringify(input.filter) : null,
-          rate_limit_per_second: input.rateLimit?.perSecond ?? null,
-          rate_limit_burst: input.rateLimit?.burst ?? null,
-          ordering: input.ordering ?? null,
-          ordering_on_dead: input.orderingOnDead ?? 'skip',
-        })
-        .returning<Array<{ id: string }>>('id');
-      return { id: row!.id, secret };
+      const id = await seedIntegration(database.db, {
+        name: `integration for ${input.provider}`,
+        provider: input.provider,
+        url: input.url,
+        eventTypes: input.eventTypes,
+        headers: input.headers ?? {},
+        state: input.state ?? 'active',
+        consecutiveFailures: input.consecutiveFailures ?? 0,
+        secretSealed: box.seal(secret),
+        previousSecretSealed: input.previousSecret ? box.seal(input.previousSecret.secret) : null,
+        previousSecretExpiresAt: input.previousSecret?.expiresAt ?? null,
+        filter: input.filter ?? null,
+        rateLimit: input.rateLimit ?? null,
+        ordering: input.ordering ?? null,
+        orderingOnDead: input.orderingOnDead ?? 'skip',
+      });
+      return { id, secret };
     },
     insertEvent: async (input) => {
       const id = randomUUID();

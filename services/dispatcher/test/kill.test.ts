@@ -13,6 +13,7 @@ import { generateSigningSecret, SecretBox } from '@hookway/signing';
 import {
   createTestBroker, createTestDatabase, silentLogger, startReceiver, testConfig, waitFor,
   type Receiver, type TestBroker, type TestDatabase,
+  seedIntegration,
 } from '@hookway/testing';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -77,10 +78,7 @@ describe('dispatcher process killed with SIGKILL mid-stream', () => {
   it('loses no job and delivers at most prefetch × kills twice when the process is killed and replaced', async () => {
     const secretBox = new SecretBox(config.secretEncryptionKey);
     const provider = `acme-kill-${randomUUID().slice(0, 8)}`;
-    await database.db('integrations').insert({
-      name: 'kill test', provider, url: sink.url, event_types: JSON.stringify(['*']), headers: JSON.stringify({}),
-      state: 'active', secret_sealed: secretBox.seal(generateSigningSecret()),
-    });
+    await seedIntegration(database.db, { name: 'kill test', provider, url: sink.url, secretSealed: secretBox.seal(generateSigningSecret()) });
     const eventIds = Array.from({ length: EVENTS }, () => randomUUID());
     await database.db('events').insert(eventIds.map((id) => ({
       id, provider, external_id: `ext-${id}`, type: 'order.created', occurred_at: new Date(), subject: null,

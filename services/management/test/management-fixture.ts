@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Config } from '@hookway/config';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
 import type { Knex } from '@hookway/db';
-import { createTestBroker, createTestDatabase, silentLogger, testConfig, type TestBroker, type TestDatabase } from '@hookway/testing';
+import { createTestBroker, createTestDatabase, silentLogger, testConfig, type TestBroker, type TestDatabase, seedIntegration } from '@hookway/testing';
 import { start, type RunningManagement } from '../src/main.js';
 
 export const RETRY_SCHEDULE_MS = [50, 100];
@@ -82,20 +82,17 @@ export interface SeedIntegration {
 }
 
 export async function insertIntegration(db: Knex, seed: SeedIntegration = {}): Promise<string> {
-  const id = randomUUID();
-  await db('integrations').insert({
-    id,
-    name: seed.name ?? `integration ${id.slice(0, 8)}`,
+  return seedIntegration(db, {
+    ...(seed.name ? { name: seed.name } : {}),
     provider: seed.provider ?? 'acme',
     url: seed.url ?? 'http://127.0.0.1:9/hook',
-    event_types: JSON.stringify(seed.eventTypes ?? ['order.*']),
-    headers: JSON.stringify({ 'x-team': 'ops' }),
+    eventTypes: seed.eventTypes ?? ['order.*'],
+    headers: { 'x-team': 'ops' },
     description: 'seeded by a test',
     state: seed.state ?? 'active',
-    secret_sealed: seed.secretSealed ?? 'sealed-secret-must-never-be-listed',
-    previous_secret_sealed: 'sealed-previous-secret-must-never-be-listed',
+    secretSealed: seed.secretSealed ?? 'sealed-secret-must-never-be-listed',
+    previousSecretSealed: 'sealed-previous-secret-must-never-be-listed',
   });
-  return id;
 }
 
 export interface SeedEvent {
