@@ -3,9 +3,7 @@
 // events must reach it one at a time, first succeeding in the order ingress accepted them, while the subjects
 // flow in parallel; and, as in every scenario, nothing accepted is lost and nothing unexpected arrives.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { waitFor, type ReceivedRequest, type Receiver, type ReceiverReply } from '@hookway/testing';
+import { startReceiver, waitFor, type ReceivedRequest, type Receiver } from '@hookway/testing';
 import { report, Suite } from './harness.js';
 import { expectNoSecretsLeaked } from './leaks.js';
 
@@ -47,7 +45,6 @@ interface OrderingReceiver extends Receiver {
  * 2xx-answered ones: the deliveries the harness's accounting counts.
  */
 async function startOrderingReceiver(): Promise<OrderingReceiver> {
-  const requests: ReceivedRequest[] = [];
   const subjects = new Map<string, SubjectRecord>();
   const succeeded = new Set<string>();
   const overlaps: string[] = [];
@@ -55,78 +52,42 @@ async function startOrderingReceiver(): Promise<OrderingReceiver> {
   let failures = 0;
   let sameEventOverlaps = 0;
   let unreadable = 0;
-  let answer = (_request: ReceivedRequest, _index: number): ReceiverReply =>
-    ({ status: Math.random() < FAILURE_RATE ? 500 : 200, body: 'ok', delayMs: 2 + Math.floor(Math.random() * 10) });
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request: ReceivedRequest = {
-        method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now(),
-      };
-      const reply = answer(request, attempts);
+  const receiver = await startReceiver({
+    keep: (_request, reply) => reply.status >= 200 && reply.status < 300,
+    onRequest: (request, reply, onClosed) => {
       attempts += 1;
-      const send = (): void => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
-        res.end(reply.body ?? '');
-      };
+      if (reply.status >= 500) failures += 1;
       const event = readEvent(request);
       if (!event) {
         unreadable += 1;
-      } else {
-        const record = subjects.get(event.subject) ?? { inFlight: new Map<number, number>(), firstSuccesses: [] };
-        subjects.set(event.subject, record);
-        const others = [...record.inFlight.keys()].filter((index) => index !== event.index);
-        if (others.length > 0) overlaps.push(`${event.subject}: ${event.index} arrived while ${others.join(', ')} open`);
-        if (record.inFlight.has(event.index)) sameEventOverlaps += 1;
-        record.inFlight.set(event.index, (record.inFlight.get(event.index) ?? 0) + 1);
-        // Closed when the answer is written, or when the dispatcher's connection goes (a SIGKILL mid-request).
-        let open = true;
-        const close = (): void => {
-          if (!open) return;
-          open = false;
-          const left = (record.inFlight.get(event.index) ?? 1) - 1;
-          if (left > 0) record.inFlight.set(event.index, left);
-          else record.inFlight.delete(event.index);
-        };
-        res.once('finish', close);
-        res.once('close', close);
-        if (reply.status >= 200 && reply.status < 300) {
-          requests.push(request);
-          if (!succeeded.has(event.id)) {
-            succeeded.add(event.id);
-            record.firstSuccesses.push(event.index);
-          }
-        }
+        return;
       }
-      if (reply.status >= 500) failures += 1;
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    // Its index counts every request, not only the 2xx-answered ones in `requests`.
-    reply: (next) => {
-      answer = next;
+      const record = subjects.get(event.subject) ?? { inFlight: new Map<number, number>(), firstSuccesses: [] };
+      subjects.set(event.subject, record);
+      const others = [...record.inFlight.keys()].filter((index) => index !== event.index);
+      if (others.length > 0) overlaps.push(`${event.subject}: ${event.index} arrived while ${others.join(', ')} open`);
+      if (record.inFlight.has(event.index)) sameEventOverlaps += 1;
+      record.inFlight.set(event.index, (record.inFlight.get(event.index) ?? 0) + 1);
+      onClosed(() => {
+        const left = (record.inFlight.get(event.index) ?? 1) - 1;
+        if (left > 0) record.inFlight.set(event.index, left);
+        else record.inFlight.delete(event.index);
+      });
+      if (reply.status >= 200 && reply.status < 300 && !succeeded.has(event.id)) {
+        succeeded.add(event.id);
+        record.firstSuccesses.push(event.index);
+      }
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+  });
+  receiver.reply(() => ({ status: Math.random() < FAILURE_RATE ? 500 : 200, body: 'ok', delayMs: 2 + Math.floor(Math.random() * 10) }));
+  return Object.assign(receiver, {
     subjects,
     attempts: () => attempts,
     failures: () => failures,
     overlaps,
     sameEventOverlaps: () => sameEventOverlaps,
     unreadable: () => unreadable,
-  };
+  });
 }
 
 /** The subject and data.index of a delivery (the envelope buildWebhookRequest sends), with its webhook-id. */

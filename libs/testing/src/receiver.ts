@@ -27,8 +27,20 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** What a test may add to the receiver: its own bookkeeping of each request, and which requests `requests` keeps. */
+export interface ReceiverHooks {
+  /**
+   * Sees each request with the reply chosen for it, before the reply is written; `onClosed` registers a listener
+   * called once, when the answer is written or the connection goes first (a sender killed mid-request).
+   */
+  onRequest?(request: ReceivedRequest, reply: ReceiverReply, onClosed: (listener: () => void) => void): void;
+  /** Whether `requests` keeps the request (default: every one). The reply's index counts every request. */
+  keep?(request: ReceivedRequest, reply: ReceiverReply): boolean;
+}
+
+export async function startReceiver(hooks: ReceiverHooks = {}): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
+  let seen = 0;
   let answer: (request: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200, body: 'ok' });
   // Delayed answers still pending; close() clears them, or a test's last slow answer (a timeout test waits
   // seconds) would keep the jest worker alive after its tests ("worker failed to exit gracefully").
@@ -44,8 +56,21 @@ export async function startReceiver(): Promise<Receiver> {
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       };
-      const index = requests.push(request) - 1;
-      const reply = answer(request, index);
+      const reply = answer(request, seen);
+      seen += 1;
+      if (hooks.keep?.(request, reply) ?? true) requests.push(request);
+      if (hooks.onRequest) {
+        hooks.onRequest(request, reply, (listener) => {
+          let open = true;
+          const close = (): void => {
+            if (!open) return;
+            open = false;
+            listener();
+          };
+          res.once('finish', close);
+          res.once('close', close);
+        });
+      }
       const send = (): void => {
         if (res.destroyed) return;
         res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
