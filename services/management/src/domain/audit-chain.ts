@@ -1,20 +1,10 @@
 // Verifies the tamper-evident audit log: every entry must link to the hash of the one before it and
 // hash to what it says. An edited entry breaks its own hash; a deleted one breaks the next link.
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
+import type { AuditEntry } from './ports.js';
 
-export interface StoredChainEntry {
-  id: number;
-  factId: string;
-  entityType: string;
-  entityId: string;
-  action: string;
-  actor: string;
-  correlationId: string | null;
-  occurredAt: Date;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** A stored entry as far as the chain is concerned: what was hashed, the links, the id (not the bookkeeping). */
+export type StoredChainEntry = Omit<AuditEntry, 'recordedAt' | 'requeued' | 'error'>;
 
 export interface ChainVerdict {
   valid: boolean;
