@@ -2,7 +2,8 @@
 // resolved to their TypeScript sources through the "development" export condition.
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Node's environment, plus a report of what keeps a worker alive when jest asks it to exit.
+  testEnvironment: '<rootDir>/test/support/jest-environment.js',
   testEnvironmentOptions: { customExportConditions: ['development', 'node', 'node-addons'] },
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
