@@ -7,9 +7,8 @@ import type { ConsumeHandler } from '@hookway/broker';
 import { errorFields, type Logger } from '@hookway/logger';
 import {
   checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, repeatEvery, runMain,
-  secretBoxFor, startOpsServer, watchUnopenable,
+  secretBoxFor, startOpsServer, startWith, watchUnopenable,
 } from '@hookway/runtime';
-import { Counter, Gauge, Histogram } from 'prom-client';
 import { EventRepository } from './data-access/event.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
 import { BatchedJobStore } from './data-access/batched-job.store.js';
@@ -23,6 +22,7 @@ import { FanOut } from './domain/fan-out.js';
 import { JobDelivery } from './domain/job-delivery.js';
 import { JobSweeper } from './domain/job-sweeper.js';
 import { RetryPolicy } from './domain/retry-policy.js';
+import { dispatcherMetrics, watchQueueDepths } from './metrics.js';
 import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
 import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
@@ -31,157 +31,116 @@ import { BrokerPacingPublisher } from './outbound/pacing-publisher.js';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 
 export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
-  const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
-  const { db, broker } = infrastructure;
-
-  // One keep-alive pool per process: subscribers receive many requests in a row.
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const secretBox = secretBoxFor(config);
-  // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
-  checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
-  const events = new EventRepository(db);
-  const integrations = new IntegrationRepository(db);
-  const publisher = new BrokerDispatchPublisher(broker);
-  const retryPolicy = new RetryPolicy(config.retryScheduleMs);
-
-  const registry = createMetricsRegistry('dispatcher');
-  const unopenable = watchUnopenable(db, secretBox, registry);
-  const attempts = new Counter({
-    name: 'hookway_delivery_attempts_total',
-    help: 'Delivery attempts, by outcome and what became of the job (succeeded, retrying, dead)',
-    labelNames: ['outcome', 'job_status'],
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'hookway_delivery_latency_seconds',
-    help: 'Time from request to the subscriber\'s answer (or failure)',
-    labelNames: ['outcome'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  const batchSize = new Histogram({
-    name: 'hookway_dispatcher_batch_size',
-    help: 'Messages handled by one statement or transaction (group commit), by what it did: fan_out or record',
-    labelNames: ['work'],
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-    registers: [registry],
-  });
-
-  // Messages that arrive together share their statements. A batch is at most one prefetch window, and
-  // two batches of each kind run at once: with the pool's 10 connections, claims, records and fan-outs
-  // never wait for a connection behind each other.
-  const maxBatchSize = config.dispatcherPrefetch;
-  const jobs = new BatchedJobStore(new JobRepository(db), {
-    maxBatchSize,
-    batchesInFlight: 2,
-    onRecordBatch: (size) => batchSize.observe({ work: 'record' }, size),
-  });
-  const fanOut = new FanOut({
-    events,
-    integrations,
-    jobs,
-    replays: new ReplayRequestRepository(db),
-    publisher,
-    maxAttempts: retryPolicy.maxAttempts,
-  });
-  const paced = new Counter({
-    name: 'hookway_delivery_paced_total',
-    help: 'Jobs held back before their attempt: by their integration\'s rate limit, or by a receiver\'s 429 retry-after',
-    labelNames: ['reason'],
-    registers: [registry],
-  });
-  const pacingPublisher = new BrokerPacingPublisher(broker);
-  const pacer = new DeliveryPacer({
-    store: new PacingRepository(db),
-    publisher: pacingPublisher,
-    tiersMs: pacingPublisher.tiersMs,
-    onDeferred: (reason) => paced.inc({ reason }),
-  });
-  /** A 429 with retry-after holds every delivery of the integration, on every replica, that long. */
-  const honourTooManyRequests = (integrationId: string, headers: Record<string, unknown> | null): void => {
-    const value = headers?.['retry-after'];
-    const retryAfterMs = parseRetryAfter(typeof value === 'string' ? value : undefined, Date.now());
-    if (retryAfterMs === undefined) return;
-    pacer.pause(integrationId, retryAfterMs).catch((error: unknown) => {
-      logger.warn('could not record a receiver\'s retry-after', { integrationId, error: error instanceof Error ? error.message : String(error) });
-    });
-  };
-  const delivery = new JobDelivery({
-    jobs,
-    integrations,
-    publisher,
-    sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),
-    retryPolicy,
-    circuitBreakerThreshold: config.circuitBreakerThreshold,
-    openSecret: cachedOpener((sealed) => secretBox.open(sealed)),
-    onUnopenable: () => unopenable.invalidate(),
-    onAttempt: (attempt, jobStatus) => {
-      attempts.inc({ outcome: attempt.status, job_status: jobStatus });
-      latency.observe({ outcome: attempt.status }, attempt.latencyMs / 1000);
-      if (attempt.statusCode === 429) honourTooManyRequests(attempt.integrationId, attempt.responseHeaders);
-    },
-  });
-
-  const fanOutBatched = batchedFanOut(fanOut, { maxBatchSize, onBatch: (size) => batchSize.observe({ work: 'fan_out' }, size) });
-
-  const { queues } = broker.topology;
-  const ops = await startOpsServer({
-    port: config.opsPort,
-    registry,
-    readiness: infrastructure.readiness,
-    report: unopenable.report,
-  });
-  new Gauge({
-    name: 'hookway_queue_depth',
-    help: 'Messages waiting in the dispatcher queues (consumer lag)',
-    labelNames: ['queue'],
-    registers: [registry],
-    collect: async function collect(this: Gauge) {
-      if (!broker.isConnected()) return;
-      await broker.withChannel(async (channel) => {
-        for (const [name, queue] of [['events', queues.events], ['jobs', queues.jobs], ['dead', queues.dead]] as const) {
-          this.set({ queue: name }, (await channel.checkQueue(queue)).messageCount);
-        }
-      });
-    },
-  });
-  // Counted once the handler is done with a message (its writes and publishes made): throughput, and
-  // what a test waits for to know that every message it sent has been dealt with.
-  const handled = new Counter({
-    name: 'hookway_dispatcher_messages_handled_total',
-    help: 'Messages the dispatcher finished handling, by queue (events, jobs) and outcome (ack, requeue, dead)',
-    labelNames: ['queue', 'outcome'],
-    registers: [registry],
-  });
-  const counted = (queue: 'events' | 'jobs', handler: ConsumeHandler): ConsumeHandler => async (message) => {
-    try {
-      const outcome = await handler(message);
-      handled.inc({ queue, outcome: outcome.action });
-      return outcome;
-    } catch (error) {
-      handled.inc({ queue, outcome: 'requeue' });
-      throw error;
-    }
-  };
-  await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
-  await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(delivery, logger, pacer)), { prefetch: config.dispatcherPrefetch });
-  logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
-  const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
-  const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');
-
-  return {
-    opsPort: ops.port,
-    stop: async () => {
-      ops.drain();
-      await sweeping.stop();
-      // In-flight deliveries may take up to the delivery timeout; let them finish and record.
-      await broker.stopConsuming(config.deliveryTimeoutMs + 5_000);
-      await infrastructure.close();
+  return startWith(logger, async (resources) => {
+    // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
+    // answer, and /ready says draining, until everything else has stopped.
+    const stopOpsServerWith = resources.reserve('ops server');
+    // One keep-alive pool per process: subscribers receive many requests in a row. Its sockets go once
+    // the deliveries that used them are done and the broker and the pool are closed.
+    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    resources.add('delivery agents', () => {
       agents.http.destroy();
       agents.https.destroy();
-      await ops.close();
-    },
-  };
+    });
+    const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
+    resources.add('broker and database pool', () => infrastructure.close());
+    const { db, broker } = infrastructure;
+
+    const secretBox = secretBoxFor(config);
+    // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
+    checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
+    const events = new EventRepository(db);
+    const integrations = new IntegrationRepository(db);
+    const publisher = new BrokerDispatchPublisher(broker);
+    const retryPolicy = new RetryPolicy(config.retryScheduleMs);
+
+    const registry = createMetricsRegistry('dispatcher');
+    const unopenable = watchUnopenable(db, secretBox, registry);
+    const metrics = dispatcherMetrics(registry);
+    watchQueueDepths(registry, broker);
+
+    // Messages that arrive together share their statements. A batch is at most one prefetch window, and
+    // two batches of each kind run at once: with the pool's 10 connections, claims, records and fan-outs
+    // never wait for a connection behind each other.
+    const maxBatchSize = config.dispatcherPrefetch;
+    const jobs = new BatchedJobStore(new JobRepository(db), {
+      maxBatchSize,
+      batchesInFlight: 2,
+      onRecordBatch: (size) => metrics.batchSize.observe({ work: 'record' }, size),
+    });
+    const fanOut = new FanOut({
+      events,
+      integrations,
+      jobs,
+      replays: new ReplayRequestRepository(db),
+      publisher,
+      maxAttempts: retryPolicy.maxAttempts,
+    });
+    const pacingPublisher = new BrokerPacingPublisher(broker);
+    const pacer = new DeliveryPacer({
+      store: new PacingRepository(db),
+      publisher: pacingPublisher,
+      tiersMs: pacingPublisher.tiersMs,
+      onDeferred: (reason) => metrics.paced.inc({ reason }),
+    });
+    /** A 429 with retry-after holds every delivery of the integration, on every replica, that long. */
+    const honourTooManyRequests = (integrationId: string, headers: Record<string, unknown> | null): void => {
+      const value = headers?.['retry-after'];
+      const retryAfterMs = parseRetryAfter(typeof value === 'string' ? value : undefined, Date.now());
+      if (retryAfterMs === undefined) return;
+      pacer.pause(integrationId, retryAfterMs).catch((error: unknown) => {
+        logger.warn('could not record a receiver\'s retry-after', { integrationId, error: error instanceof Error ? error.message : String(error) });
+      });
+    };
+    const delivery = new JobDelivery({
+      jobs,
+      integrations,
+      publisher,
+      sender: new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard: new SsrfGuard(config.outboundAllowCidrs) }),
+      retryPolicy,
+      circuitBreakerThreshold: config.circuitBreakerThreshold,
+      openSecret: cachedOpener((sealed) => secretBox.open(sealed)),
+      onUnopenable: () => unopenable.invalidate(),
+      onAttempt: (attempt, jobStatus) => {
+        metrics.attempts.inc({ outcome: attempt.status, job_status: jobStatus });
+        metrics.latency.observe({ outcome: attempt.status }, attempt.latencyMs / 1000);
+        if (attempt.statusCode === 429) honourTooManyRequests(attempt.integrationId, attempt.responseHeaders);
+      },
+    });
+
+    const fanOutBatched = batchedFanOut(fanOut, { maxBatchSize, onBatch: (size) => metrics.batchSize.observe({ work: 'fan_out' }, size) });
+
+    const { queues } = broker.topology;
+    const ops = await startOpsServer({
+      port: config.opsPort,
+      registry,
+      readiness: infrastructure.readiness,
+      report: unopenable.report,
+    });
+    stopOpsServerWith(() => ops.close());
+    const counted = (queue: 'events' | 'jobs', handler: ConsumeHandler): ConsumeHandler => async (message) => {
+      try {
+        const outcome = await handler(message);
+        metrics.handled.inc({ queue, outcome: outcome.action });
+        return outcome;
+      } catch (error) {
+        metrics.handled.inc({ queue, outcome: 'requeue' });
+        throw error;
+      }
+    };
+    // In-flight deliveries may take up to the delivery timeout; let them finish and record before the
+    // broker and the pool close.
+    resources.add('consumers', () => broker.stopConsuming(config.deliveryTimeoutMs + 5_000));
+    await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
+    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(delivery, logger, pacer)), { prefetch: config.dispatcherPrefetch });
+    logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
+    const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
+    const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');
+    resources.add('stranded-job sweep', () => sweeping.stop());
+    // Added last so that it runs first: /ready fails before anything stops.
+    resources.add('readiness', () => ops.drain());
+    return { opsPort: ops.port };
+  });
 }
 
 if (isEntryPoint(import.meta.url)) await runMain('dispatcher', start);

@@ -9,7 +9,8 @@ import { OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
-  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, watchUnopenable,
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
+  watchUnopenable,
 } from '@hookway/runtime';
 import { generateSigningSecret } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
@@ -32,9 +33,9 @@ import { JobOperationsService } from './domain/job-operations.service.js';
 import { ReplayService } from './domain/replay.service.js';
 import { urlChecker } from './domain/url-check.js';
 import { JobStream } from './domain/job-stream.js';
-import { Gauge } from 'prom-client';
 import { consoleRoutes } from './entry-points/http/console.routes.js';
 import { managementApi } from './entry-points/http/router.js';
+import { watchStreamClients } from './metrics.js';
 
 export interface RunningManagement {
   port: number;
@@ -43,148 +44,144 @@ export interface RunningManagement {
 }
 
 export async function start(config: ServiceConfig<'management'>, logger: Logger): Promise<RunningManagement> {
-  const infrastructure = await connectInfrastructure(config, logger, 'management');
-  const { db, broker } = infrastructure;
-  const registry = createMetricsRegistry('management');
-  const openApi = loadOpenApi(new URL('../../../openapi/management.yaml', import.meta.url));
-
-  // One keep-alive pool for test pings and handshakes; the guard refuses private addresses at connect time.
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const guard = new SsrfGuard(config.outboundAllowCidrs);
-  const sender = new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard });
-  const secretBox = secretBoxFor(config);
-  const unopenable = watchUnopenable(db, secretBox, registry);
-  // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
-  checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
-  const jobDestination = { exchange: broker.topology.exchanges.jobs, routingKey: broker.topology.jobRoutingKey };
-  const inTransaction = transactional(db);
-
-  const events = new EventRepository(db);
-  const integrations = new IntegrationRepository(db);
-  const jobs = new DeliveryJobRepository(db);
-  const attempts = new DeliveryAttemptRepository(db);
-  const replays = new ReplayService(new ReplayRequestRepository(db), broker, broker.topology.exchanges.events, logger);
-  const relay = new OutboxRelay(replays.outboxSource(), {
-    db,
-    logger,
-    name: 'replay-requests',
-    intervalMs: config.outboxRelayIntervalMs,
-  });
-  const jobOperations = new JobOperationsService({ jobs, attempts, replays, publisher: broker, jobDestination, logger });
-  const bulkReplays = new BulkReplayService({
-    runs: new DeadLetterReplayRepository(db),
-    jobs,
-    jobOperations,
-    publisher: broker,
-    logger,
-  });
-
-  // Job and attempt updates for GET /stream: the job facts of the audit log, read by position (so a client
-  // resumes with Last-Event-ID on any replica), and read only while a client is connected (see JobStream).
-  const jobStream = new JobStream(new JobFactRepository(db), {
-    pollIntervalMs: config.streamPollIntervalMs,
-    resumeWindow: config.streamResumeWindow,
-    onPollError: (error) => logger.warn('stream could not read the job facts; trying again', {
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  });
-  let closeStreams: () => void = () => undefined;
-  new Gauge({
-    name: 'hookway_stream_clients',
-    help: 'Connected GET /stream clients',
-    registers: [registry],
-    collect: function collect(this: Gauge) {
-      this.set(jobStream.size);
-    },
-  });
-
-  const app = createHttpApp({ logger });
-  app.use(httpMetrics(registry));
-  // The operator console's built bundle, next to src/ and dist/ alike (console/dist).
-  app.use('/console', consoleRoutes(new URL('../console/dist/', import.meta.url)));
-  app.use('/api/v1', managementApi({
-    openApi,
-    health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
-    // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
-    auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
-    stream: {
-      stream: jobStream,
-      auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key' }),
-      heartbeatMs: config.streamHeartbeatMs,
-      retryMs: config.streamRetryMs,
-      logger,
-      onStop: (close) => {
-        closeStreams = close;
-      },
-    },
-    integrationService: new IntegrationService({
-      inTransaction,
-      integrations,
-      jobs,
-      attempts,
-      publisher: broker,
-      jobDestination,
-      secretBox,
-      generateSecret: generateSigningSecret,
-      checkUrl: urlChecker(guard),
-      rotationGraceMs: config.rotationGraceMs,
-    }),
-    probes: new EndpointProbeService({
-      integrations,
-      inTransaction,
-      sender,
-      openSecret: (sealed) => secretBox.open(sealed),
-      publisher: broker,
-    }),
-    events,
-    views: new EventViews(events, jobs, attempts),
-    replays,
-    jobs,
-    jobOperations,
-    bulkReplays,
-    attempts,
-    auditEntries: new AuditEntryRepository(db),
-    sourceService: new SourceService({
-      inTransaction,
-      sources: new SourceRepository(db),
-      publisher: broker,
-      secretBox,
-      // The built-in acme and globex sources verify with these while their rows hold no secret.
-      builtinSecrets: new Map([['acme', config.acmeWebhookSecret], ['globex', config.globexWebhookToken]]),
-      rotationGraceMs: config.rotationGraceMs,
-    }),
-    overview: new OverviewRepository(db),
-  }));
-  app.use(notFoundHandler());
-  app.use(errorHandler());
-
-  const server = await listen(app, config.managementPort);
-  const ops = await startOpsServer({
-    port: config.opsPort,
-    registry,
-    readiness: infrastructure.readiness,
-    report: unopenable.report,
-  });
-  relay.start();
-  logger.info('management listening', { port: server.port, opsPort: ops.port });
-
-  return {
-    port: server.port,
-    opsPort: ops.port,
-    stop: async () => {
-      ops.drain();
-      // Open event streams never end by themselves: end them, or closing the server would wait forever.
-      closeStreams();
-      await server.close();
-      await jobStream.idle();
-      await bulkReplays.stop();
-      await relay.stop();
-      await infrastructure.close();
+  return startWith(logger, async (resources) => {
+    // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
+    // answer, and /ready says draining, until everything else has stopped.
+    const stopOpsServerWith = resources.reserve('ops server');
+    // One keep-alive pool for test pings and handshakes; the guard refuses private addresses at connect time.
+    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+    resources.add('outbound agents', () => {
       agents.http.destroy();
       agents.https.destroy();
-      await ops.close();
-    },
-  };
+    });
+    const infrastructure = await connectInfrastructure(config, logger, 'management');
+    resources.add('broker and database pool', () => infrastructure.close());
+    const { db, broker } = infrastructure;
+    const registry = createMetricsRegistry('management');
+    const openApi = loadOpenApi(new URL('../../../openapi/management.yaml', import.meta.url));
+
+    const guard = new SsrfGuard(config.outboundAllowCidrs);
+    const sender = new WebhookClient({ timeoutMs: config.deliveryTimeoutMs, agents, guard });
+    const secretBox = secretBoxFor(config);
+    const unopenable = watchUnopenable(db, secretBox, registry);
+    // In the background: a start never waits for (or fails on) the check, with PostgreSQL down it is skipped.
+    checkSealingKeys(db, secretBox, logger).catch((error: unknown) => logger.warn('could not check the sealing keys at start', errorFields(error)));
+    const jobDestination = { exchange: broker.topology.exchanges.jobs, routingKey: broker.topology.jobRoutingKey };
+    const inTransaction = transactional(db);
+
+    const events = new EventRepository(db);
+    const integrations = new IntegrationRepository(db);
+    const jobs = new DeliveryJobRepository(db);
+    const attempts = new DeliveryAttemptRepository(db);
+    const replays = new ReplayService(new ReplayRequestRepository(db), broker, broker.topology.exchanges.events, logger);
+    const relay = new OutboxRelay(replays.outboxSource(), {
+      db,
+      logger,
+      name: 'replay-requests',
+      intervalMs: config.outboxRelayIntervalMs,
+    });
+    resources.add('outbox relay', () => relay.stop());
+    const jobOperations = new JobOperationsService({ jobs, attempts, replays, publisher: broker, jobDestination, logger });
+    const bulkReplays = new BulkReplayService({
+      runs: new DeadLetterReplayRepository(db),
+      jobs,
+      jobOperations,
+      publisher: broker,
+      logger,
+    });
+    // Runs under way stop between batches, while the broker and the pool still serve them.
+    resources.add('bulk replays', () => bulkReplays.stop());
+
+    // Job and attempt updates for GET /stream: the job facts of the audit log, read by position (so a client
+    // resumes with Last-Event-ID on any replica), and read only while a client is connected (see JobStream).
+    const jobStream = new JobStream(new JobFactRepository(db), {
+      pollIntervalMs: config.streamPollIntervalMs,
+      resumeWindow: config.streamResumeWindow,
+      onPollError: (error) => logger.warn('stream could not read the job facts; trying again', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    });
+    resources.add('job stream', () => jobStream.idle());
+    let closeStreams: () => void = () => undefined;
+    watchStreamClients(registry, jobStream);
+
+    const app = createHttpApp({ logger });
+    app.use(httpMetrics(registry));
+    // The operator console's built bundle, next to src/ and dist/ alike (console/dist).
+    app.use('/console', consoleRoutes(new URL('../console/dist/', import.meta.url)));
+    app.use('/api/v1', managementApi({
+      openApi,
+      health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
+      // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
+      auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
+      stream: {
+        stream: jobStream,
+        auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key' }),
+        heartbeatMs: config.streamHeartbeatMs,
+        retryMs: config.streamRetryMs,
+        logger,
+        onStop: (close) => {
+          closeStreams = close;
+        },
+      },
+      integrationService: new IntegrationService({
+        inTransaction,
+        integrations,
+        jobs,
+        attempts,
+        publisher: broker,
+        jobDestination,
+        secretBox,
+        generateSecret: generateSigningSecret,
+        checkUrl: urlChecker(guard),
+        rotationGraceMs: config.rotationGraceMs,
+      }),
+      probes: new EndpointProbeService({
+        integrations,
+        inTransaction,
+        sender,
+        openSecret: (sealed) => secretBox.open(sealed),
+        publisher: broker,
+      }),
+      events,
+      views: new EventViews(events, jobs, attempts),
+      replays,
+      jobs,
+      jobOperations,
+      bulkReplays,
+      attempts,
+      auditEntries: new AuditEntryRepository(db),
+      sourceService: new SourceService({
+        inTransaction,
+        sources: new SourceRepository(db),
+        publisher: broker,
+        secretBox,
+        // The built-in acme and globex sources verify with these while their rows hold no secret.
+        builtinSecrets: new Map([['acme', config.acmeWebhookSecret], ['globex', config.globexWebhookToken]]),
+        rotationGraceMs: config.rotationGraceMs,
+      }),
+      overview: new OverviewRepository(db),
+    }));
+    app.use(notFoundHandler());
+    app.use(errorHandler());
+
+    const server = await listen(app, config.managementPort);
+    resources.add('HTTP server', () => server.close());
+    // Open event streams never end by themselves: end them, or closing the server would wait forever.
+    resources.add('event streams', () => closeStreams());
+    const ops = await startOpsServer({
+      port: config.opsPort,
+      registry,
+      readiness: infrastructure.readiness,
+      report: unopenable.report,
+    });
+    stopOpsServerWith(() => ops.close());
+    relay.start();
+    // Added last so that it runs first: /ready fails, so the load balancer stops sending, before anything stops.
+    resources.add('readiness', () => ops.drain());
+    logger.info('management listening', { port: server.port, opsPort: ops.port });
+    return { port: server.port, opsPort: ops.port };
+  });
 }
 
 if (isEntryPoint(import.meta.url)) await runMain('management', start);
