@@ -3,7 +3,9 @@ export { createTestBroker, TEST_RABBITMQ_URL, uniquePrefix, type TestBroker } fr
 export { startReceiver, type Receiver, type ReceivedRequest, type ReceiverHooks, type ReceiverReply } from './receiver.js';
 export { testConfig, silentLogger, captureLogger, TEST_RETRY_SCHEDULE_MS } from './config.js';
 export { waitFor } from './wait.js';
-export { occupiedPort, sessionsSettled, tcpHandles, tcpHandlesSettled, type TcpHandles } from './open-handles.js';
+export {
+  failedStartFixture, occupiedPort, sessionsSettled, tcpHandles, tcpHandlesSettled, type FailedStartFixture, type StartLeftovers, type TcpHandles,
+} from './open-handles.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { lintOpenApi, operationsOf, responseChecker, type LintProblem, type OperationCall, type ResponseChecker } from './openapi.js';
 export { referenceMatches, referenceEventArbitrary, referenceFilterArbitrary, type ReferenceEvent } from './filter-reference.js';

@@ -4,6 +4,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createDatabase } from '@hookway/db';
+import { createTestBroker, type TestBroker } from './broker.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { waitFor } from './wait.js';
 
 export interface TcpHandles {
@@ -57,5 +59,59 @@ export async function occupiedPort(): Promise<{ port: number; release(): Promise
   return {
     port: (server.address() as AddressInfo).port,
     release: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What a start that failed left open beyond what the process had before it (0 each when it cleaned up). */
+export interface StartLeftovers {
+  /** What the start threw, as text ('' when it did not fail). */
+  error: string;
+  servers: number;
+  sockets: number;
+  /** Sessions of the service's application_name still on the database. */
+  sessions: number;
+}
+
+/** A test database (its own pool closed, so it cannot blur the counts), a broker prefix and a taken port. */
+export interface FailedStartFixture {
+  database: TestDatabase;
+  broker: TestBroker;
+  /** A port something else listens on: a service told to serve its ops endpoint there fails late in its start. */
+  takenPort: number;
+  /** Runs `start` (which must fail) and counts what it left open; `application` is the service's application_name prefix. */
+  leftovers(start: () => Promise<unknown>, application: string): Promise<StartLeftovers>;
+  close(): Promise<void>;
+}
+
+export async function failedStartFixture(label: string, retryScheduleMs: readonly number[]): Promise<FailedStartFixture> {
+  const database = await createTestDatabase(label);
+  await database.db.destroy();
+  const broker = await createTestBroker(label, [...retryScheduleMs]);
+  const taken = await occupiedPort();
+  return {
+    database,
+    broker,
+    takenPort: taken.port,
+    leftovers: async (start, application) => {
+      const before = tcpHandles();
+      let error = '';
+      try {
+        await start();
+      } catch (caught) {
+        error = caught instanceof Error ? caught.message : String(caught);
+      }
+      const after = await tcpHandlesSettled(before);
+      return {
+        error,
+        servers: Math.max(0, after.servers - before.servers),
+        sockets: Math.max(0, after.sockets - before.sockets),
+        sessions: await sessionsSettled(database.url, application),
+      };
+    },
+    close: async () => {
+      await taken.release();
+      await broker.cleanup();
+      await database.drop();
+    },
   };
 }

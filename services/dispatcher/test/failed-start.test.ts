@@ -2,40 +2,24 @@
 // server (its port is taken), after the pool, the broker connection and the outbound agents are open (and the sealing-key check
 // is reading in the background).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createTestBroker, createTestDatabase, occupiedPort, sessionsSettled, silentLogger, tcpHandles, tcpHandlesSettled, testConfig,
-  TEST_RETRY_SCHEDULE_MS, type TestBroker, type TestDatabase,
-} from '@hookway/testing';
+import { failedStartFixture, silentLogger, testConfig, TEST_RETRY_SCHEDULE_MS, type FailedStartFixture } from '@hookway/testing';
 import { start } from '../src/main.js';
 
 describe('dispatcher start that fails part way', () => {
-  let database: TestDatabase;
-  let broker: TestBroker;
-  let ops: { port: number; release(): Promise<void> };
+  let fixture: FailedStartFixture;
 
   beforeAll(async () => {
-    database = await createTestDatabase('dispatcherfailedstart');
-    // The fixture's own pool closes idle connections when it pleases: closed now, it cannot blur the count.
-    await database.db.destroy();
-    broker = await createTestBroker('dispatcherfailedstart', TEST_RETRY_SCHEDULE_MS);
-    ops = await occupiedPort();
+    fixture = await failedStartFixture('dispatcherfailedstart', TEST_RETRY_SCHEDULE_MS);
   });
 
   afterAll(async () => {
-    await ops.release();
-    await broker.cleanup();
-    await database.drop();
+    await fixture.close();
   });
 
   it('when the ops port is taken, rejects with EADDRINUSE and leaves no server, socket or database session open', async () => {
-    const config = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix, env: { OPS_PORT: String(ops.port) } });
-    const before = tcpHandles();
-
-    await expect(start(config, silentLogger('dispatcher'))).rejects.toThrow('EADDRINUSE');
-
-    const after = await tcpHandlesSettled(before);
-    expect(after.servers).toBeLessThanOrEqual(before.servers);
-    expect(after.sockets).toBeLessThanOrEqual(before.sockets);
-    expect(await sessionsSettled(database.url, 'hookway-dispatcher')).toBe(0);
+    const { database, broker, takenPort } = fixture;
+    const config = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix, env: { OPS_PORT: String(takenPort) } });
+    expect(await fixture.leftovers(() => start(config, silentLogger('dispatcher')), 'hookway-dispatcher'))
+      .toEqual({ error: expect.stringContaining('EADDRINUSE'), servers: 0, sockets: 0, sessions: 0 });
   });
 });
