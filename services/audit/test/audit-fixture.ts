@@ -2,20 +2,10 @@
 // batch-size histogram read from /metrics.
 import { expect } from '@jest/globals';
 import { chainHash, GENESIS_HASH } from '@hookway/contracts';
+import type { AuditEntryRow } from '@hookway/db';
 
-export interface EntryRow {
-  id: number;
-  fact_id: string;
-  entity_type: string;
-  entity_id: string;
-  action: string;
-  actor: string;
-  correlation_id: string | null;
-  details: Record<string, unknown>;
-  occurred_at: Date;
-  prev_hash: string;
-  hash: string;
-}
+/** The columns of a stored entry the audit tests read. */
+export type EntryRow = Omit<AuditEntryRow, 'recorded_at'>;
 
 /** Rows in id order link from the genesis hash, and each hash recomputes from the row itself. */
 export function expectChainVerifies(rows: readonly EntryRow[]): void {
