@@ -56,9 +56,11 @@ export async function startReceiver(hooks: ReceiverHooks = {}): Promise<Receiver
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       };
+      // Recorded before the answer is chosen: an answer may count the requests so far, this one included.
+      requests.push(request);
       const reply = answer(request, seen);
       seen += 1;
-      if (hooks.keep?.(request, reply) ?? true) requests.push(request);
+      if (hooks.keep && !hooks.keep(request, reply)) requests.pop();
       if (hooks.onRequest) {
         hooks.onRequest(request, reply, (listener) => {
           let open = true;
