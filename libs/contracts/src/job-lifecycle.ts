@@ -1,7 +1,8 @@
 // The life of a delivery job in one place: which step moves a job from which status to which, the claim
-// rule that lets exactly one consumer own an attempt, and the status lists the statements of the
-// dispatcher and management that change delivery_jobs are written with. docs/job-lifecycle.md draws the
-// table (libs/contracts/test/job-lifecycle.test.ts checks the drawing, and the table against the statuses).
+// rule that lets exactly one consumer own an attempt, and the status lists the statements that change
+// delivery_jobs (libs/db job-statements.ts, run by the dispatcher and management) are written with.
+// docs/job-lifecycle.md draws the table (libs/contracts/test/job-lifecycle.test.ts checks the drawing, and
+// the table against the statuses).
 import { JOB_STATUSES, type JobStatus } from './domain.js';
 
 /** The steps that change a job's status, each done by one statement (named in JOB_STEP_OWNERS). */
@@ -48,17 +49,18 @@ export const JOB_TRANSITIONS: readonly JobTransition[] = [
   ...edge('settleStranded', 'retrying', 'dead'),
 ];
 
-/** Where each step's statement lives, for the reader of docs/job-lifecycle.md. */
+/** Each step's statement (all in libs/db job-statements.ts) and who runs it, for the reader of docs/job-lifecycle.md. */
 export const JOB_STEP_OWNERS: Record<JobStep, string> = {
-  create: 'dispatcher JobRepository.createForDispatches (dispatcher_create_jobs)',
-  claim: 'dispatcher JobRepository.claimMany (dispatcher_claim_jobs)',
-  record: 'dispatcher JobRepository.recordMany (dispatcher_record_attempts)',
-  park: 'dispatcher JobRepository.park (dispatcher_park_job)',
-  releaseParked: 'management DeliveryJobRepository.releaseParked',
-  repark: 'management DeliveryJobRepository.repark',
-  releaseWaiting: 'dispatcher RELEASE_NEXT (job.repository.ts) and dispatcher_release_all_waiting (stranded-job.repository.ts)',
-  rescue: 'dispatcher StrandedJobRepository.sweep (dispatcher_rescue_stranded)',
-  settleStranded: 'dispatcher StrandedJobRepository.sweep (dispatcher_settle_stranded)',
+  create: 'CREATE_JOBS (dispatcher_create_jobs), run by dispatcher JobRepository.createForDispatches',
+  claim: 'claimJobsStatement (dispatcher_claim_jobs), run by dispatcher JobRepository.claimMany',
+  record: 'RECORD_ATTEMPTS (dispatcher_record_attempts), run by dispatcher JobRepository.recordMany',
+  park: 'PARK_JOB (dispatcher_park_job), run by dispatcher JobRepository.park',
+  releaseParked: 'releaseParkedJobs, run by management DeliveryJobRepository.releaseParked',
+  repark: 'reparkJobs, run by management DeliveryJobRepository.repark',
+  releaseWaiting: 'RELEASE_NEXT (dispatcher_release_next), run by dispatcher JobRepository.recordMany and StrandedJobRepository.releaseStalledSubjects;'
+    + ' RELEASE_ALL_WAITING (dispatcher_release_all_waiting), run by StrandedJobRepository.releaseStalledSubjects',
+  rescue: 'RESCUE_STRANDED (dispatcher_rescue_stranded), run by dispatcher StrandedJobRepository.sweep',
+  settleStranded: 'SETTLE_STRANDED (dispatcher_settle_stranded), run by dispatcher StrandedJobRepository.sweep',
 };
 
 /** Statuses from before jobs retried: rows may still hold them, no step leads there any more. */

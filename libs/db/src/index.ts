@@ -101,6 +101,10 @@ export { Batcher, type BatchWriter, type BatcherOptions } from './batcher.js';
 export { PreparedQueries, prepared, type PreparedStatement, type StatementRunner } from './prepared.js';
 export { NotificationListener, type NotificationListenerOptions } from './notification-listener.js';
 export {
+  CREATE_JOBS, claimJobsStatement, RECORD_ATTEMPTS, PARK_JOB, releaseParkedJobs, reparkJobs, RELEASE_NEXT, RELEASE_ALL_WAITING,
+  RESCUE_STRANDED, SETTLE_STRANDED,
+} from './job-statements.js';
+export {
   toRecord, toDeliveryJob, toDeliveryAttempt, toEvent, toAuditEntry, DELIVERY_JOB_COLUMNS, DELIVERY_ATTEMPT_COLUMNS, EVENT_COLUMNS,
   AUDIT_ENTRY_COLUMNS, type Camelized, type DeliveryJobRow, type DeliveryJobColumn, type DeliveryAttemptRow, type DeliveryAttemptColumn,
   type EventRow, type EventColumn, type AuditEntryRow, type AuditEntryColumn,

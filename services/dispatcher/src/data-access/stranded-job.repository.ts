@@ -4,24 +4,24 @@
 // gone is handed back the way a pause parks one: its unrecorded attempt does not count, and the next
 // message for that attempt number can claim it (a live but stalled consumer then finds its result no
 // longer recordable and drops it). Event statuses are refreshed in the same transaction.
-import { PreparedQueries, prepared, toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
 import {
-  fromStatuses, jobMessage, OPEN_JOB_STATUSES, soleStatus, sqlStatusList, TERMINAL_JOB_STATUSES, toStatuses, type JobMessage,
+  PreparedQueries, prepared, RELEASE_ALL_WAITING, RELEASE_NEXT, RESCUE_STRANDED, SETTLE_STRANDED, toDeliveryJob, type DeliveryJobRow, type Knex,
+} from '@hookway/db';
+import {
+  fromStatuses, jobMessage, OPEN_JOB_STATUSES, soleStatus, sqlStatusList, TERMINAL_JOB_STATUSES, type JobMessage,
 } from '@hookway/contracts';
 import type { StrandedJob, StrandedJobStore, SweepDecision } from '../domain/ports.js';
 import { REFRESH_EVENT_STATUSES, sortedUnique } from './event.repository.js';
-import { LOCK_SUBJECTS, RELEASE_NEXT } from './job.repository.js';
+import { LOCK_SUBJECTS } from './job.repository.js';
 
 // Any fixed 64-bit number shared by the replicas; this one spells "hw-sweep".
 const SWEEP_LOCK = '7527535276120696176';
 
-// The statuses of the sweeper's steps in the job lifecycle (libs/contracts job-lifecycle.ts).
+// The statuses the sweeper looks for (libs/contracts job-lifecycle.ts); what it changes, libs/db job-statements.ts changes.
 const STRANDABLE = sqlStatusList(fromStatuses('rescue'));
 const OPEN = sqlStatusList(OPEN_JOB_STATUSES);
 const ENDED = sqlStatusList(TERMINAL_JOB_STATUSES);
-const SETTLED = soleStatus(toStatuses('settleStranded'));
 const WAITING = soleStatus(fromStatuses('releaseWaiting'));
-const RELEASED = soleStatus(toStatuses('releaseWaiting'));
 
 const TRY_SWEEP_LOCK = prepared('dispatcher_try_sweep_lock', `SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}::bigint) AS locked`);
 
@@ -43,22 +43,6 @@ const FIND_STRANDED = prepared('dispatcher_find_stranded', `
    LIMIT $2::integer
      FOR UPDATE SKIP LOCKED`);
 
-const RESCUE = prepared('dispatcher_rescue_stranded', `
-  UPDATE delivery_jobs j
-     SET attempt_count = CASE WHEN j.status = 'delivering' THEN j.attempt_count - 1 ELSE j.attempt_count END,
-         status = CASE WHEN j.status <> 'delivering' THEN j.status WHEN j.attempt_count > 1 THEN 'retrying' ELSE 'pending' END,
-         next_attempt_at = NULL, sweeps = j.sweeps + 1, updated_at = now()
-    FROM unnest($1::uuid[]) AS r(id)
-   WHERE j.id = r.id
-  RETURNING j.id, j.event_id, j.integration_id, j.status, j.attempt_count, j.sweeps`);
-
-const SETTLE_DEAD = prepared('dispatcher_settle_stranded', `
-  UPDATE delivery_jobs j
-     SET status = '${SETTLED}', last_error = r.reason, next_attempt_at = NULL, completed_at = now(), updated_at = now()
-    FROM unnest($1::uuid[], $2::text[]) AS r(id, reason)
-   WHERE j.id = r.id
-  RETURNING j.id, j.event_id, j.integration_id, j.status, j.attempt_count, j.sweeps`);
-
 // Subjects whose line stopped with nobody at its head: jobs wait and none is open. The release of their
 // next job was lost (a job settled dead by the sweeper, a job or event deleted), or the integration was
 // switched to skip, or stopped ordering. In skip mode (and without ordering) such a subject is let go;
@@ -76,13 +60,6 @@ const FIND_STALLED_SUBJECTS = prepared('dispatcher_find_stalled_subjects', `
                           AND e.status IN (${ENDED})
                         ORDER BY e.completed_at DESC NULLS LAST, e.id DESC LIMIT 1), false) = false)
    LIMIT $1::integer`);
-
-// An integration that no longer orders lets every waiting job of a subject go at once.
-const RELEASE_ALL_WAITING = prepared('dispatcher_release_all_waiting', `
-  UPDATE delivery_jobs j SET status = '${RELEASED}', updated_at = now()
-    FROM unnest($1::uuid[], $2::text[]) AS s(integration_id, order_key)
-   WHERE j.integration_id = s.integration_id AND j.order_key = s.order_key AND j.order_key IS NOT NULL AND j.status = '${WAITING}'
-  RETURNING j.id, j.event_id, j.integration_id, j.order_key`);
 
 const STRANDED_COLUMNS = ['id', 'event_id', 'integration_id', 'status', 'attempt_count', 'sweeps'] as const;
 type StrandedRow = Pick<DeliveryJobRow, (typeof STRANDED_COLUMNS)[number]>;
@@ -134,9 +111,9 @@ export class StrandedJobRepository implements StrandedJobStore {
         if (decision.settle === 'rescue') rescue.push(job.id);
         else dead.push({ id: job.id, reason: decision.reason });
       }
-      const rescued = rescue.length > 0 ? (await tx.query<StrandedRow>(RESCUE, [rescue])).map(toStranded) : [];
+      const rescued = rescue.length > 0 ? (await tx.query<StrandedRow>(RESCUE_STRANDED, [rescue])).map(toStranded) : [];
       const settled = dead.length > 0
-        ? (await tx.query<StrandedRow>(SETTLE_DEAD, [dead.map((entry) => entry.id), dead.map((entry) => entry.reason)])).map(toStranded)
+        ? (await tx.query<StrandedRow>(SETTLE_STRANDED, [dead.map((entry) => entry.id), dead.map((entry) => entry.reason)])).map(toStranded)
         : [];
       if (found.length > 0) await tx.query(REFRESH_EVENT_STATUSES, [sortedUnique(found.map((job) => job.eventId))]);
       return { swept: true, found, rescued, settled };

@@ -1,9 +1,7 @@
 // Delivery jobs (one per event × integration × dispatch): the event views, one job's detail, the dead
-// letters, and releasing the jobs a paused integration parked.
-import { toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
-import {
-  fromStatuses, jobMessage, nextAttemptOf, sqlStatusList, UNFINISHED_JOB_STATUSES, type JobMessage,
-} from '@hookway/contracts';
+// letters, and releasing the jobs a paused integration parked (the statements: libs/db job-statements.ts).
+import { releaseParkedJobs, reparkJobs, toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
+import { jobMessage, nextAttemptOf, UNFINISHED_JOB_STATUSES, type JobMessage } from '@hookway/contracts';
 import type { DeadLetter, DeadLetterFilter, DeliveryJob, DeliveryJobStore, JobCounts, Page, PageRequest } from '../domain/ports.js';
 import { paginate } from './shared.js';
 
@@ -47,10 +45,6 @@ const DEAD_LETTER_COLUMNS = [
   'j.completed_at',
 ] as const;
 
-// The statuses the two steps of the job lifecycle (libs/contracts job-lifecycle.ts) this service owns move jobs out of.
-const PARKED = sqlStatusList(fromStatuses('releaseParked'));
-const REPARKABLE = fromStatuses('repark');
-
 export class DeliveryJobRepository implements DeliveryJobStore {
   constructor(private readonly db: Knex) {}
 
@@ -91,12 +85,7 @@ export class DeliveryJobRepository implements DeliveryJobStore {
    * them in their subject is parked instead, and the dispatcher releases them when that one ends.
    */
   async releaseParked(integrationId: string): Promise<JobMessage[]> {
-    const { rows } = await this.db.raw<{ rows: Array<Pick<DeliveryJobRow, 'id' | 'event_id' | 'integration_id' | 'attempt_count'>> }>(`
-      UPDATE delivery_jobs
-         SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, updated_at = now()
-       WHERE status IN (${PARKED})
-         AND id = ANY(ARRAY(SELECT id FROM delivery_jobs WHERE integration_id = ? AND status IN (${PARKED}) ORDER BY id FOR NO KEY UPDATE))
-      RETURNING id, event_id, integration_id, attempt_count`, [integrationId]);
+    const rows = await releaseParkedJobs(this.db, integrationId);
     await this.refreshEventStatuses(rows.map((row) => row.event_id));
     return rows.map((row) => jobMessage(
       { jobId: row.id, eventId: row.event_id, integrationId: row.integration_id },
@@ -111,12 +100,7 @@ export class DeliveryJobRepository implements DeliveryJobStore {
    */
   async repark(messages: readonly JobMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const rows = await this.db('delivery_jobs')
-      // Still owed exactly this message: no claim took it (see mayClaim).
-      .whereIn(['id', 'attempt_count'], messages.map((message) => [message.jobId, message.attempt - 1]))
-      .whereIn('status', REPARKABLE)
-      .update({ status: 'parked', updated_at: this.db.fn.now() })
-      .returning<Array<Pick<DeliveryJobRow, 'event_id'>>>(['event_id']);
+    const rows = await reparkJobs(this.db, messages);
     await this.refreshEventStatuses(rows.map((row) => row.event_id));
   }
 
