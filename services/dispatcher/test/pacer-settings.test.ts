@@ -52,3 +52,47 @@ describe('DeliveryPacer settings', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('DeliveryPacer slots', () => {
+  let fx: DispatcherFixture;
+
+  beforeAll(async () => {
+    fx = await startDispatcher('disppacerslot', {}, { deferStart: true });
+  });
+
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('a job whose in-process wait for its slot ended more than an interval late reserves a new slot instead of going out with the next', async () => {
+    const integration = await fx.insertIntegration({
+      provider: uniqueProvider('acme'), url: 'https://example.com/hooks', eventTypes: ['*'], rateLimit: { perSecond: 20, burst: 1 },
+    });
+    const publisher = new BrokerPacingPublisher(fx.broker);
+    const repository = new PacingRepository(fx.db);
+    let reservations = 0;
+    let clock = Date.now();
+    const store = {
+      settings: repository.settings.bind(repository),
+      reserve: (...args: Parameters<PacingRepository['reserve']>) => {
+        reservations += 1;
+        return repository.reserve(...args);
+      },
+      pause: repository.pause.bind(repository),
+    };
+    // An event loop that stalls once: that wait in process ends five seconds after it was due.
+    let stalls = 1;
+    const stalledSleep = async (ms: number): Promise<void> => {
+      clock += ms + (stalls > 0 ? 5_000 : 0);
+      stalls -= 1;
+    };
+    const pacer = new DeliveryPacer({ store, publisher, tiersMs: publisher.tiersMs, now: () => clock, sleep: stalledSleep });
+    const message = () => ({ jobId: randomUUID(), eventId: randomUUID(), integrationId: integration.id, attempt: 1 });
+
+    // The first job takes the free slot; the second's is one interval (50 ms) later, waited for in process,
+    // and missed: it reserves again (and, the clock having moved on, that slot is free at once).
+    expect(await pacer.admit(message(), 'first')).toBe('deliver');
+    expect(await pacer.admit(message(), 'second')).toBe('deliver');
+    expect(reservations).toBe(3);
+  });
+});

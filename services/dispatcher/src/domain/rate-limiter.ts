@@ -42,6 +42,8 @@ export interface DeliveryPacerDeps {
   /** The longest retry-after honoured for a whole integration. */
   maxPauseMs?: number;
   now?: () => number;
+  /** Waits in process for a slot due sooner than the shortest pacing queue (tests stall it). */
+  sleep?: (ms: number) => Promise<void>;
   /** Told about every job held back (metrics). */
   onDeferred?(reason: 'rate_limit' | 'retry_after'): void;
 }
@@ -93,12 +95,14 @@ export class DeliveryPacer {
   /** Reservations waiting for the statement in flight for their integration; taken together by the next one. */
   private readonly waiting = new Map<string, { requests: Array<{ resolve(wait: number): void; reject(error: unknown): void }>; running: boolean }>();
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly settingsTtlMs: number;
   private readonly maxPauseMs: number;
   private readonly tiersMs: number[];
 
   constructor(private readonly deps: DeliveryPacerDeps) {
     this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? sleep;
     this.settingsTtlMs = deps.settingsTtlMs ?? 1_000;
     this.maxPauseMs = deps.maxPauseMs ?? 3_600_000;
     this.tiersMs = [...deps.tiersMs].sort((a, b) => a - b);
@@ -178,7 +182,14 @@ export class DeliveryPacer {
     if (remaining <= 0) return 'deliver';
     const tier = [...this.tiersMs].reverse().find((delay) => delay <= remaining);
     if (tier === undefined) {
-      await sleep(remaining);
+      await this.sleep(remaining);
+      // A stalled event loop wakes this sleeper late, together with the jobs holding the next slots: one
+      // that woke more than an interval after its slot reserves a new one instead of going out with them.
+      const settings = await this.settingsOf(message.integrationId);
+      if (settings && isLate(notBefore, this.now(), settings.rateLimit)) {
+        const { notBefore: _missed, ...unslotted } = message;
+        return this.admit(unslotted, correlationId);
+      }
       return 'deliver';
     }
     await this.deps.publisher.publishPaced({ ...message, notBefore: Math.ceil(notBefore) }, tier, correlationId);
