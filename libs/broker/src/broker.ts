@@ -1,9 +1,11 @@
 // One broker connection per process: it recovers by itself after a broker restart, re-declares the
 // topology, reopens the confirm channel and re-subscribes every consumer. Publishing fails fast while
 // disconnected, so callers (the ingress outbox) decide what to do instead of hanging.
+import { createHash } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import { errorFields, type Logger } from '@hookway/logger';
-import { auditRoutingKey, type AuditFact, type DeadMessage } from '@hookway/contracts';
+import { AUDIT_FACT_BATCH_TYPE, AUDIT_FACT_TYPE, auditRoutingKey, type AuditFact, type DeadMessage, type RefusedPart } from '@hookway/contracts';
+import { Batcher } from '@hookway/db';
 import { buildTopology, declareTopology, type Topology } from './topology.js';
 import { AckCoalescer } from './ack-coalescer.js';
 import { amqpSocket, coalesceWrites } from './corked-writes.js';
@@ -28,7 +30,12 @@ export type ConsumeOutcome =
   /** Transient failure (database down): hand the message back after a pause. */
   | { action: 'requeue' }
   /** Never processable: publish it to the dead exchange with the reason, then ack. */
-  | { action: 'dead'; reason: string };
+  | { action: 'dead'; reason: string }
+  /**
+   * Handled, but for parts that never will be (one fact of a batch the database refuses): each goes to
+   * the dead exchange alone, with its reason, then the message is acked.
+   */
+  | { action: 'dead-parts'; parts: readonly RefusedPart[] };
 
 export type ConsumeHandler = (message: ConsumeMessage) => Promise<ConsumeOutcome>;
 
@@ -69,8 +76,29 @@ export interface BrokerOptions {
   initialMaxRetries?: number;
 }
 
+/**
+ * Most facts, and bytes of facts, in one audit message. Well under RabbitMQ's message size limit; a
+ * lone fact larger than this still goes, alone.
+ */
+export const AUDIT_BATCH_MAX_FACTS = 500;
+export const AUDIT_BATCH_MAX_BYTES = 1024 * 1024;
+
+/** One audit fact, serialized once: its size decides which message it fits in. */
+interface SerializedFact {
+  fact: AuditFact;
+  json: string;
+}
+
 export class Broker {
   readonly topology: Topology;
+  /**
+   * Audit facts published while the previous audit message awaits its confirm go together in the next
+   * one (no timer: a lone fact on an idle broker goes at once). One message in flight at a time.
+   */
+  private readonly auditFacts = new Batcher<SerializedFact, Error | undefined>((facts) => this.publishAuditFacts(facts), {
+    maxSize: AUDIT_BATCH_MAX_FACTS,
+    maxInFlight: 1,
+  });
   private connection?: RecoveringChannelModel;
   private publisher?: ConfirmChannel;
   private readonly consumers: Consumer[] = [];
@@ -152,9 +180,13 @@ export class Broker {
 
   /** Publishes a persistent JSON message and resolves once the broker confirmed it. */
   async publish(exchange: string, routingKey: string, body: unknown, options: PublishOptions = {}): Promise<void> {
+    if (!this.isConnected()) throw new BrokerUnavailableError();
+    await this.publishContent(exchange, routingKey, Buffer.from(JSON.stringify(body)), options);
+  }
+
+  private async publishContent(exchange: string, routingKey: string, content: Buffer, options: PublishOptions): Promise<void> {
     const channel = this.publisher;
     if (!channel || !this.connected) throw new BrokerUnavailableError();
-    const content = Buffer.from(JSON.stringify(body));
     const timeoutMs = this.options.confirmTimeoutMs ?? 5_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new BrokerUnavailableError('publisher confirm timed out')), timeoutMs);
@@ -185,12 +217,68 @@ export class Broker {
     });
   }
 
+  /**
+   * Resolves once the message carrying the fact is confirmed, and rejects when that publish failed, as
+   * a publish of the fact alone would. The fact may share its message with facts published meanwhile.
+   */
   async publishAudit(fact: AuditFact): Promise<void> {
-    await this.publish(this.topology.exchanges.audit, auditRoutingKey(fact), fact, {
-      messageId: fact.factId,
-      ...(fact.correlationId ? { correlationId: fact.correlationId } : {}),
-      type: 'audit.fact',
+    if (!this.isConnected()) throw new BrokerUnavailableError();
+    const failure = await this.auditFacts.add({ fact, json: JSON.stringify(fact) });
+    if (failure) throw failure;
+  }
+
+  /**
+   * Publishes a batch of facts as messages of at most AUDIT_BATCH_MAX_BYTES, side by side. Each fact's
+   * result is its own message's failure, if any: one message failing does not fail the facts of another.
+   */
+  private async publishAuditFacts(facts: SerializedFact[]): Promise<Array<Error | undefined>> {
+    const messages: SerializedFact[][] = [];
+    let bytes = 0;
+    for (const fact of facts) {
+      const size = Buffer.byteLength(fact.json) + 1;
+      const current = messages.at(-1);
+      if (current && bytes + size <= AUDIT_BATCH_MAX_BYTES) {
+        current.push(fact);
+        bytes += size;
+      } else {
+        messages.push([fact]);
+        bytes = size;
+      }
+    }
+    const outcomes = await Promise.allSettled(messages.map((message) => this.publishAuditMessage(message)));
+    return messages.flatMap((message, index) => {
+      const outcome = outcomes[index];
+      const failure = outcome?.status === 'rejected' ? asError(outcome.reason) : undefined;
+      return message.map(() => failure);
     });
+  }
+
+  /** A lone fact goes as itself (type audit.fact, messageId its factId); several as one batch message. */
+  private async publishAuditMessage(message: readonly SerializedFact[]): Promise<void> {
+    const [first] = message;
+    if (!first) return;
+    const correlationIds = new Set(message.map(({ fact }) => fact.correlationId));
+    const [correlationId] = correlationIds;
+    const correlation = correlationIds.size === 1 && correlationId ? { correlationId } : {};
+    if (message.length === 1) {
+      await this.publishContent(this.topology.exchanges.audit, auditRoutingKey(first.fact), Buffer.from(first.json), {
+        messageId: first.fact.factId,
+        ...correlation,
+        type: AUDIT_FACT_TYPE,
+      });
+      return;
+    }
+    const routingKeys = new Set(message.map(({ fact }) => auditRoutingKey(fact)));
+    // Derived from the facts, so a batch sent again carries the same id (appending is idempotent by factId anyway).
+    const ids = createHash('sha256');
+    for (const { fact } of message) ids.update(fact.factId).update('\n');
+    await this.publishContent(
+      this.topology.exchanges.audit,
+      // Facts of one kind keep their key; a mix gets one no `<entityType>.<action>` key can match.
+      routingKeys.size === 1 ? auditRoutingKey(first.fact) : 'mixed',
+      Buffer.from(`{"facts":[${message.map(({ json }) => json).join(',')}]}`),
+      { messageId: `facts:${message.length}:${ids.digest('hex').slice(0, 32)}`, ...correlation, type: AUDIT_FACT_BATCH_TYPE },
+    );
   }
 
   async publishDead(message: DeadMessage, correlationId?: string): Promise<void> {
@@ -282,6 +370,9 @@ export class Broker {
       logger.error('consumer failed; message will be redelivered', { queue: consumer.queue, ...errorFields(error) });
       outcome = { action: 'requeue' };
     }
+    if (outcome.action === 'dead-parts') {
+      outcome = await this.deadLetterParts(consumer, message, outcome.parts);
+    }
     if (outcome.action === 'dead') {
       try {
         await this.publishDead({
@@ -306,6 +397,22 @@ export class Broker {
     } catch (error) {
       // The channel closed under us (broker restart): the message is redelivered on reconnect.
       logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, ...errorFields(error) });
+    }
+  }
+
+  /** Each part alone to the dead exchange; the message is acked once every one is confirmed, else tried again. */
+  private async deadLetterParts(consumer: Consumer, message: ConsumeMessage, parts: readonly RefusedPart[]): Promise<ConsumeOutcome> {
+    const messageCorrelationId = message.properties.correlationId as string | undefined;
+    try {
+      await Promise.all(parts.map((part) => this.publishDead({
+        reason: part.reason,
+        sourceQueue: consumer.queue,
+        original: part.original.slice(0, 65_536),
+      }, part.correlationId ?? messageCorrelationId)));
+      return { action: 'ack' };
+    } catch (error) {
+      this.options.logger.warn('could not dead-letter parts of a message; it will be tried again', { queue: consumer.queue, ...errorFields(error) });
+      return { action: 'requeue' };
     }
   }
 
@@ -342,6 +449,8 @@ export class Broker {
   async close(): Promise<void> {
     this.closing = true;
     await this.stopConsuming(5_000);
+    // Facts already handed over are sent (each publish bounded by the confirm timeout) before the connection goes.
+    await this.auditFacts.drain();
     this.connected = false;
     await this.connection?.close().catch(() => undefined);
   }
@@ -354,6 +463,10 @@ export class Broker {
 async function closeChannel(channel: Channel): Promise<void> {
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
   await Promise.race([closed, channel.close().catch(() => undefined)]);
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new BrokerUnavailableError(`publish failed: ${String(reason)}`);
 }
 
 function delay(ms: number): Promise<void> {

@@ -45,6 +45,20 @@ export interface AuditFact {
   details: Record<string, unknown>;
 }
 
+/**
+ * hookway.audit: the facts one publisher gathered while its previous audit message awaited its confirm,
+ * in the order they were published. The audit service still appends each fact once, by factId.
+ */
+export interface AuditFactBatch {
+  facts: AuditFact[];
+}
+
+/** The AMQP `type` of each shape on hookway.audit. A lone fact still goes as itself. */
+export const AUDIT_FACT_TYPE = 'audit.fact';
+export const AUDIT_FACT_BATCH_TYPE = 'audit.facts';
+/** Most facts a batch message may hold (publishers send fewer: see the broker's cap). */
+export const MAX_AUDIT_BATCH_FACTS = 1000;
+
 const uuid = { type: 'string', format: 'uuid' } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -106,10 +120,21 @@ export const auditFactSchema: JSONSchemaType<AuditFact> = {
   },
 };
 
+export const auditFactBatchSchema: JSONSchemaType<AuditFactBatch> = {
+  $id: 'hookway/AuditFactBatch',
+  type: 'object',
+  additionalProperties: false,
+  required: ['facts'],
+  properties: {
+    facts: { type: 'array', minItems: 1, maxItems: MAX_AUDIT_BATCH_FACTS, items: auditFactSchema },
+  },
+};
+
 export const isEventMessage = compileValidator(eventMessageSchema);
 export const isJobMessage = compileValidator(jobMessageSchema);
 export const isDeadMessage = compileValidator(deadMessageSchema);
 export const isAuditFact = compileValidator(auditFactSchema);
+export const isAuditFactBatch = compileValidator(auditFactBatchSchema);
 
 export type MessageParse<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -122,8 +147,49 @@ export function parseMessage<T>(content: Buffer, validate: ((value: unknown) => 
     return { ok: false, reason: 'body is not valid JSON' };
   }
   if (validate(value)) return { ok: true, value };
-  const errors = describeErrors(validate.errors as Parameters<typeof describeErrors>[0]);
-  return { ok: false, reason: `schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}` };
+  return { ok: false, reason: schemaReason(validate.errors) };
+}
+
+function schemaReason(errors: unknown): string {
+  const described = describeErrors(errors as Parameters<typeof describeErrors>[0]);
+  return `schema: ${described.map((e) => `${e.path} ${e.message}`).join('; ')}`;
+}
+
+/** A part of a message that can never be handled, as it arrived, and why: it goes to the dead exchange alone. */
+export interface RefusedPart {
+  reason: string;
+  original: string;
+  correlationId?: string;
+}
+
+export type AuditMessageParse = { ok: true; facts: AuditFact[]; invalid: RefusedPart[] } | { ok: false; reason: string };
+
+/**
+ * Reads a hookway.audit message of either shape: a lone fact, or a batch (`{facts}`). When a batch is
+ * sound but some of its facts are not, those are set apart with their reasons, so that each is
+ * dead-lettered alone and the others are still appended.
+ */
+export function parseAuditMessage(content: Buffer): AuditMessageParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(content.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'body is not valid JSON' };
+  }
+  if (isAuditFact(value)) return { ok: true, facts: [value], invalid: [] };
+  if (typeof value !== 'object' || value === null || !('facts' in value)) return { ok: false, reason: schemaReason(isAuditFact.errors) };
+  if (isAuditFactBatch(value)) return { ok: true, facts: value.facts, invalid: [] };
+  const envelopeErrors = isAuditFactBatch.errors;
+  const items = value.facts;
+  const soundEnvelope = Object.keys(value).length === 1 && Array.isArray(items) && items.length >= 1 && items.length <= MAX_AUDIT_BATCH_FACTS;
+  if (!soundEnvelope) return { ok: false, reason: schemaReason(envelopeErrors) };
+  const facts: AuditFact[] = [];
+  const invalid: RefusedPart[] = [];
+  for (const item of items as unknown[]) {
+    if (isAuditFact(item)) facts.push(item);
+    else invalid.push({ reason: schemaReason(isAuditFact.errors), original: JSON.stringify(item) ?? 'null' });
+  }
+  return { ok: true, facts, invalid };
 }
 
 /** The routing key of hookway.audit: `<entityType>.<action>`. */

@@ -9,8 +9,11 @@ import type { AppendResult } from './domain/ports.js';
 import { auditFactConsumer } from './entry-points/queue/audit-fact.consumer.js';
 import { auditMetrics, watchChainLength } from './metrics.js';
 
-// Most facts appended in one transaction, and the consumer's prefetch: a burst can fill a whole batch.
+// Most facts appended in one transaction.
 const APPEND_BATCH = 256;
+// Messages taken at once. A message carries one fact or a publisher's batch of up to 500, so 32 of them
+// fill several append batches while bounding the facts held in memory during a backlog.
+const AUDIT_PREFETCH = 32;
 
 export async function start(config: ServiceConfig<'audit'>, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   return startWith(logger, async (resources) => {
@@ -44,14 +47,13 @@ export async function start(config: ServiceConfig<'audit'>, logger: Logger): Pro
     });
     stopOpsServerWith(() => ops.close());
 
-    // No new facts before the batches drain. A prefetch as large as a batch lets a burst share one
-    // transaction. After a crash up to that many unacked facts are redelivered; appending them again is a
-    // no-op (factId), so only time is lost.
+    // No new facts before the batches drain. After a crash the unacked messages are redelivered;
+    // appending their facts again is a no-op (factId), so only time is lost.
     resources.add('audit fact consumer', () => broker.stopConsuming());
     await broker.consume(
       broker.topology.queues.audit,
       auditFactConsumer({ append: (entry) => appends.add(entry) }, logger, (fact) => metrics.appended.inc({ fact })),
-      { prefetch: APPEND_BATCH },
+      { prefetch: AUDIT_PREFETCH },
     );
     // Added last so that it runs first: /ready fails before anything stops.
     resources.add('readiness', () => ops.drain());

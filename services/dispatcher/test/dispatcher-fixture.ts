@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Broker } from '@hookway/broker';
 import type { Config } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
-import type { AuditFact, EventMessage, JobMessage } from '@hookway/contracts';
+import { isAuditFactBatch, type AuditFact, type EventMessage, type JobMessage } from '@hookway/contracts';
 import type { Knex } from '@hookway/db';
 import { generateSigningSecret, SecretBox } from '@hookway/signing';
 import {
@@ -90,7 +90,8 @@ export async function startDispatcher(
     for (;;) {
       const message = await queues.take(queues.topology.queues.audit);
       if (!message) return facts;
-      facts.push(message.body as AuditFact);
+      // A message carries one fact, or the facts published while an earlier one awaited its confirm.
+      facts.push(...(isAuditFactBatch(message.body) ? message.body.facts : [message.body as AuditFact]));
     }
   };
 

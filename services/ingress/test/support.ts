@@ -3,6 +3,7 @@
 import type { Response } from 'supertest';
 import type { Config } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
+import { isAuditFactBatch } from '@hookway/contracts';
 import { hmacSha256Hex } from '@hookway/signing';
 import {
   createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor,
@@ -88,8 +89,11 @@ export async function takeMatching(
     for (;;) {
       const message = await broker.take(queue);
       if (!message) return undefined;
-      const body = message.body as Record<string, unknown>;
-      if (matches(body)) return { body, properties: message.properties };
+      // An audit message may carry several facts: each is matched on its own.
+      const bodies = isAuditFactBatch(message.body) ? message.body.facts : [message.body];
+      for (const body of bodies as Array<Record<string, unknown>>) {
+        if (matches(body)) return { body, properties: message.properties };
+      }
     }
   }, { what: `a matching message on ${queue}` });
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Config } from '@hookway/config';
-import { chainHash, GENESIS_HASH, type ChainedEntry } from '@hookway/contracts';
+import { chainHash, GENESIS_HASH, isAuditFactBatch, type ChainedEntry } from '@hookway/contracts';
 import type { Knex } from '@hookway/db';
 import { createTestBroker, createTestDatabase, silentLogger, testConfig, type TestBroker, type TestDatabase, seedIntegration } from '@hookway/testing';
 import { start, type RunningManagement } from '../src/main.js';
@@ -274,7 +274,9 @@ export interface PublishedFact {
 
 /** The audit facts published so far on this fixture's audit queue. */
 export async function publishedFacts(fx: ManagementFixture): Promise<PublishedFact[]> {
-  return (await fx.taken(fx.broker.topology.queues.audit)).map((message) => message.body as PublishedFact);
+  // A message carries one fact, or the facts published while an earlier one awaited its confirm.
+  return (await fx.taken(fx.broker.topology.queues.audit))
+    .flatMap((message) => (isAuditFactBatch(message.body) ? message.body.facts : [message.body])) as PublishedFact[];
 }
 
 /** The audit fact with this id, if it was published. */
