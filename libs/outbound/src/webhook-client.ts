@@ -1,7 +1,7 @@
 // Sends one signed webhook with got and reports what happened as data: HTTP answers and network
 // failures alike come back as a WebhookResult, never as a thrown error.
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import got, { RequestError, TimeoutError, type Got, type PlainResponse } from 'got';
 import { SsrfBlockedError, type SsrfGuard } from './ssrf-guard.js';
@@ -157,4 +157,25 @@ export class WebhookClient implements WebhookSender {
       });
     });
   }
+}
+
+/** One keep-alive pool per process for outbound requests (subscribers receive many in a row). */
+export interface KeepAliveAgents {
+  http: HttpAgent;
+  https: HttpsAgent;
+  /** Closes the pooled sockets, once the requests that used them are done. */
+  destroy(): void;
+}
+
+export function keepAliveAgents(): KeepAliveAgents {
+  const http = new HttpAgent({ keepAlive: true });
+  const https = new HttpsAgent({ keepAlive: true });
+  return {
+    http,
+    https,
+    destroy: () => {
+      http.destroy();
+      https.destroy();
+    },
+  };
 }

@@ -6,6 +6,7 @@ import type { Config } from '@hookway/config';
 import { createDatabase, migrationsCurrent, pingDatabase, type Knex } from '@hookway/db';
 import type { Logger } from '@hookway/logger';
 import type { ReadinessCheck } from './ops.js';
+import type { Resources } from './resources.js';
 
 export interface Infrastructure {
   db: Knex;
@@ -19,7 +20,7 @@ export async function connectInfrastructure(
   config: Pick<Config, 'databaseUrl' | 'rabbitmqUrl' | 'brokerPrefix' | 'retryScheduleMs'>,
   logger: Logger,
   service: string,
-  options: { poolMax?: number } = {},
+  options: { poolMax?: number; /** Given, the pool and broker are closed in their place in its stop order. */ resources?: Resources } = {},
 ): Promise<Infrastructure> {
   const db = createDatabase({
     url: config.databaseUrl,
@@ -35,7 +36,7 @@ export async function connectInfrastructure(
     throw error;
   }
   let migrated = false;
-  return {
+  const infrastructure: Infrastructure = {
     db,
     broker,
     readiness: {
@@ -49,4 +50,6 @@ export async function connectInfrastructure(
       await db.destroy();
     },
   };
+  options.resources?.add('broker and database pool', () => infrastructure.close());
+  return infrastructure;
 }

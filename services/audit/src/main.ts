@@ -20,8 +20,7 @@ export async function start(config: ServiceConfig<'audit'>, logger: Logger): Pro
     // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
     // answer, and /ready says draining, until everything else has stopped.
     const stopOpsServerWith = resources.reserve('ops server');
-    const infrastructure = await connectInfrastructure(config, logger, 'audit', { poolMax: 4 });
-    resources.add('broker and database pool', () => infrastructure.close());
+    const infrastructure = await connectInfrastructure(config, logger, 'audit', { poolMax: 4, resources });
     const { db, broker } = infrastructure;
     const repository = new AuditLogRepository(db);
 

@@ -1,7 +1,5 @@
 // Composition root of the dispatcher: two queue consumers (fan-out and delivery), no HTTP server yet.
 // Retries need no consumer of their own: the retry tiers dead-letter back into the jobs queue.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { ServiceConfig } from '@hookway/config';
 import type { ConsumeHandler } from '@hookway/broker';
 import { errorFields, type Logger } from '@hookway/logger';
@@ -28,7 +26,7 @@ import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.cons
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { cachedOpener } from './outbound/opened-secrets.js';
 import { BrokerPacingPublisher } from './outbound/pacing-publisher.js';
-import { SsrfGuard, WebhookClient } from '@hookway/outbound';
+import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 
 export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger): Promise<{ stop(): Promise<void>; opsPort: number }> {
   return startWith(logger, async (resources) => {
@@ -37,13 +35,9 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     const stopOpsServerWith = resources.reserve('ops server');
     // One keep-alive pool per process: subscribers receive many requests in a row. Its sockets go once
     // the deliveries that used them are done and the broker and the pool are closed.
-    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-    resources.add('delivery agents', () => {
-      agents.http.destroy();
-      agents.https.destroy();
-    });
-    const infrastructure = await connectInfrastructure(config, logger, 'dispatcher');
-    resources.add('broker and database pool', () => infrastructure.close());
+    const agents = keepAliveAgents();
+    resources.add('delivery agents', () => agents.destroy());
+    const infrastructure = await connectInfrastructure(config, logger, 'dispatcher', { resources });
     const { db, broker } = infrastructure;
 
     const secretBox = secretBoxFor(config);

@@ -29,8 +29,7 @@ export async function start(config: ServiceConfig<'ingress'>, logger: Logger): P
     // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
     // answer, and /ready says draining, until everything else has stopped.
     const stopOpsServerWith = resources.reserve('ops server');
-    const infrastructure = await connectInfrastructure(config, logger, 'ingress');
-    resources.add('broker and database pool', () => infrastructure.close());
+    const infrastructure = await connectInfrastructure(config, logger, 'ingress', { resources });
     const { db, broker } = infrastructure;
 
     const registry = createMetricsRegistry('ingress');

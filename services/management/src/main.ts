@@ -1,13 +1,11 @@
 // Composition root of the management service: the operators' API over PostgreSQL, publishing replays, job
 // messages and audit facts to RabbitMQ, with an outbox relay for replay requests the broker could not take
 // at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { ServiceConfig } from '@hookway/config';
 import { errorFields, type Logger } from '@hookway/logger';
 import { OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
-import { SsrfGuard, WebhookClient } from '@hookway/outbound';
+import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
   checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
   watchUnopenable,
@@ -49,13 +47,9 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
     // answer, and /ready says draining, until everything else has stopped.
     const stopOpsServerWith = resources.reserve('ops server');
     // One keep-alive pool for test pings and handshakes; the guard refuses private addresses at connect time.
-    const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-    resources.add('outbound agents', () => {
-      agents.http.destroy();
-      agents.https.destroy();
-    });
-    const infrastructure = await connectInfrastructure(config, logger, 'management');
-    resources.add('broker and database pool', () => infrastructure.close());
+    const agents = keepAliveAgents();
+    resources.add('outbound agents', () => agents.destroy());
+    const infrastructure = await connectInfrastructure(config, logger, 'management', { resources });
     const { db, broker } = infrastructure;
     const registry = createMetricsRegistry('management');
     const openApi = loadOpenApi(new URL('../../../openapi/management.yaml', import.meta.url));

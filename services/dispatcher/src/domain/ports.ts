@@ -3,6 +3,7 @@
 import type {
   AuditFact, DeadMessage, EventStatus, FilterableEvent, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter,
 } from '@hookway/contracts';
+import type { Camelized, DeliveryJobRow } from '@hookway/db';
 import type { OutboundEvent } from '@hookway/outbound';
 
 /** What a fan-out reads of an event. */
@@ -82,22 +83,13 @@ export interface Dispatch {
   replayRequestId: string | null;
 }
 
-export interface JobRecord {
-  id: string;
-  eventId: string;
-  integrationId: string;
-  replayRequestId: string | null;
-  status: JobStatus;
-  attemptCount: number;
-  maxAttempts: number;
-  lastStatusCode: number | null;
-  /** For a dead job: why it died (also the DeadMessage reason). */
-  lastError: string | null;
-  nextAttemptAt: Date | null;
-  completedAt: Date | null;
-  /** The subject whose order the job keeps (ordered integrations only), else null. */
-  orderKey: string | null;
-}
+/**
+ * The job as delivery works with it: the row (libs/db) less its timestamps of record. `lastError` of a dead
+ * job is why it died (also the DeadMessage reason); `orderKey` is the subject whose order it keeps, or null.
+ */
+export type JobRecord = Camelized<DeliveryJobRow,
+  'id' | 'event_id' | 'integration_id' | 'replay_request_id' | 'status' | 'attempt_count' | 'max_attempts'
+  | 'last_status_code' | 'last_error' | 'next_attempt_at' | 'completed_at' | 'order_key'>;
 
 /** A dispatch and the integrations that get a job of it. */
 export interface DispatchRequest {

@@ -5,7 +5,7 @@ import type {
   EventStatus, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter, SourceMapping, SourceRateLimit,
   SourceState, VerifierConfig,
 } from '@hookway/contracts';
-import type { OutboxSource } from '@hookway/db';
+import type { Camelized, DeliveryJobRow, OutboxSource } from '@hookway/db';
 
 export interface Page<T> {
   items: T[];
@@ -70,21 +70,10 @@ export interface EventReader {
 
 // Delivery jobs and dead letters
 
-export interface DeliveryJob {
-  id: string;
-  eventId: string;
-  integrationId: string;
-  replayRequestId: string | null;
-  status: JobStatus;
-  attemptCount: number;
-  maxAttempts: number;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-  completedAt: Date | null;
-}
+/** A delivery job as the API shows it: the row (libs/db) without the sweeper's and the ordering's bookkeeping. */
+export type DeliveryJob = Camelized<DeliveryJobRow,
+  'id' | 'event_id' | 'integration_id' | 'replay_request_id' | 'status' | 'attempt_count' | 'max_attempts' | 'next_attempt_at'
+  | 'last_error' | 'last_status_code' | 'created_at' | 'updated_at' | 'completed_at'>;
 
 export interface DeadLetterFilter {
   integrationId?: string | null;
