@@ -247,6 +247,17 @@ export class Suite {
     return this.account(accepted);
   }
 
+  /**
+   * Jobs not succeeded, once there are none, or as many as remain after `timeoutMs`: the receiver has a
+   * delivery a moment before the dispatcher records its answer, so a count taken right after settle() races it.
+   */
+  async unfinishedJobs(timeoutMs = 30_000): Promise<number> {
+    const count = async (): Promise<number> => Number((await this.database.db('delivery_jobs').whereNot({ status: 'succeeded' })
+      .count<{ count: number }[]>({ count: '*' }))[0]?.count);
+    await waitFor(async () => (await count()) === 0, { timeoutMs, what: 'every job to succeed' }).catch(() => undefined);
+    return count();
+  }
+
   account(accepted: Set<string> = this.acceptedIds()): Accounting {
     const receipts = this.receipts();
     let duplicated = 0;
