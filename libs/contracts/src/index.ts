@@ -6,3 +6,4 @@ export { auditFact, canonicalJson, chainHash, GENESIS_HASH, type ChainedEntry } 
 export * from './payload-filter.js';
 export * from './sources.js';
 export * from './job-lifecycle.js';
+export * from './workspaces.js';

@@ -100,11 +100,14 @@ export interface EventRow {
   published_at: Date | null;
   /** Ingress order (009). */
   seq: number;
+  /** The workspace of the source that sent it, or of the key that published it (010). */
+  workspace_id: string;
 }
 export type EventColumn = keyof EventRow;
 export const EVENT_COLUMNS = [
   'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
   'updated_at', 'raw_headers', 'raw_body', 'correlation_id', 'published_at', 'seq',
+  'workspace_id',
 ] as const satisfies readonly EventColumn[];
 
 export function toEvent<K extends EventColumn>(row: Pick<EventRow, K>, columns: readonly K[]): Camelized<EventRow, K> {
@@ -125,11 +128,13 @@ export interface AuditEntryRow {
   recorded_at: Date;
   prev_hash: string;
   hash: string;
+  /** The workspace the fact is about; null: none in particular (010). */
+  workspace_id: string | null;
 }
 export type AuditEntryColumn = keyof AuditEntryRow;
 export const AUDIT_ENTRY_COLUMNS = [
   'id', 'fact_id', 'entity_type', 'entity_id', 'action', 'actor', 'correlation_id', 'details', 'occurred_at',
-  'recorded_at', 'prev_hash', 'hash',
+  'recorded_at', 'prev_hash', 'hash', 'workspace_id',
 ] as const satisfies readonly AuditEntryColumn[];
 
 export function toAuditEntry<K extends AuditEntryColumn>(row: Pick<AuditEntryRow, K>, columns: readonly K[]): Camelized<AuditEntryRow, K> {

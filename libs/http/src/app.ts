@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { errorFields, logsDebug, type Logger } from '@hookway/logger';
-import { isDatabaseUnavailable } from '@hookway/db';
+import { isDatabaseUnavailable, type ApiKeyRecord } from '@hookway/db';
 import { AppError, unavailable } from './errors.js';
 import { describeValidatorError, isOpenApiValidatorError } from './openapi.js';
 import { sendError } from './envelope.js';
@@ -19,6 +19,13 @@ declare global {
       rawBody?: Buffer;
       /** Who is calling (API key name or JWT subject), set by the auth middleware; recorded in audit entries. */
       actor?: string;
+      /**
+       * The one workspace the caller may see and change (a workspace API key, or a JWT with a `workspace`
+       * claim); undefined: every workspace (the operator's x-internal-api-key, a JWT without the claim).
+       */
+      workspaceId?: string;
+      /** The workspace API key the request came with, when it came with one. */
+      apiKey?: ApiKeyRecord;
     }
   }
 }

@@ -1,10 +1,14 @@
-// Internal-route authentication: the x-internal-api-key (constant-time compare) or a Bearer JWT
-// (HS256 only: the algorithm is pinned so `none` and RS/HS confusion are refused) whose space-separated
-// `scope` claim (RFC 9068) holds webhooks:read for reads and webhooks:write for everything else.
+// Internal-route authentication: the x-internal-api-key (constant-time compare), a workspace API key
+// (`Authorization: Bearer hwk_…`), or a Bearer JWT (HS256 only: the algorithm is pinned so `none` and
+// RS/HS confusion are refused) whose space-separated `scope` claim (RFC 9068) holds webhooks:read for
+// reads and webhooks:write for everything else. A workspace key, or a JWT whose `workspace` claim names a
+// workspace id, narrows the request to that workspace (req.workspaceId); the others act across workspaces.
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { constantTimeEqual } from '@hookway/signing';
+import { isUuid } from './validation.js';
 import { forbidden, unauthorized } from './errors.js';
+import { authenticateApiKey, bearerApiKey, type ApiKeyLookup } from './workspace-key-auth.js';
 
 export const READ_SCOPE = 'webhooks:read';
 export const WRITE_SCOPE = 'webhooks:write';
@@ -28,13 +32,15 @@ export interface ManagementAuthOptions {
   jwtSecret: string;
   /** Also accept the API key as this query parameter (EventSource cannot set headers). */
   queryKeyParam?: string;
+  /** Where workspace API keys are looked up; without it an `hwk_` bearer token is refused like any bad token. */
+  apiKeys?: ApiKeyLookup;
 }
 
 function requiredScope(method: string): string {
   return method === 'GET' || method === 'HEAD' ? READ_SCOPE : WRITE_SCOPE;
 }
 
-export function managementAuth({ apiKey, jwtSecret, queryKeyParam }: ManagementAuthOptions): RequestHandler {
+export function managementAuth({ apiKey, jwtSecret, queryKeyParam, apiKeys }: ManagementAuthOptions): RequestHandler {
   return (req, _res, next) => {
     const queryKey = queryKeyParam ? req.query[queryKeyParam] : undefined;
     const offeredKey = req.header('x-internal-api-key') ?? (typeof queryKey === 'string' ? queryKey : undefined);
@@ -45,6 +51,11 @@ export function managementAuth({ apiKey, jwtSecret, queryKeyParam }: ManagementA
       }
       req.actor = API_KEY_ACTOR;
       next();
+      return;
+    }
+    const workspaceKey = bearerApiKey(req);
+    if (workspaceKey !== undefined && apiKeys) {
+      authenticateApiKey(req, workspaceKey, requiredScope(req.method), apiKeys).then((error) => next(error), next);
       return;
     }
     const authorization = req.header('authorization');
@@ -71,7 +82,13 @@ export function managementAuth({ apiKey, jwtSecret, queryKeyParam }: ManagementA
       next(forbidden('INSUFFICIENT_SCOPE', `this operation needs the ${needed} scope`));
       return;
     }
+    const workspace: unknown = claims.workspace;
+    if (workspace !== undefined && (typeof workspace !== 'string' || !isUuid(workspace))) {
+      next(unauthorized('INVALID_TOKEN', 'the bearer token\'s workspace claim must be a workspace id'));
+      return;
+    }
     req.actor = claims.sub;
+    if (workspace !== undefined) req.workspaceId = workspace;
     next();
   };
 }

@@ -7,3 +7,4 @@ export { listen, type RunningServer } from './server.js';
 export { healthRoutes, type DependencyCheck, type CheckResult } from './health.js';
 export { httpMetrics } from './metrics.js';
 export { loadOpenApi, openApiRoutes, openApiRequestValidator, type OpenApiDocument } from './openapi.js';
+export { authenticateApiKey, bearerApiKey, workspaceKeyAuth, type ApiKeyLookup } from './workspace-key-auth.js';

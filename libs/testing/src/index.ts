@@ -11,3 +11,4 @@ export { lintOpenApi, operationsOf, responseChecker, type LintProblem, type Oper
 export { referenceMatches, referenceEventArbitrary, referenceFilterArbitrary, type ReferenceEvent } from './filter-reference.js';
 export { legacySeal } from './legacy-seal.js';
 export { seedIntegration, type IntegrationSeed } from './integrations.js';
+export { seedWorkspace, seedApiKey, type ApiKeySeed } from './workspaces.js';

@@ -21,6 +21,8 @@ export interface IntegrationSeed {
   rateLimit?: { perSecond: number; burst: number } | null;
   ordering?: 'subject' | null;
   orderingOnDead?: 'skip' | 'block';
+  /** Default: the default workspace (the column's default). */
+  workspaceId?: string;
 }
 
 /** Inserts the integration and answers its id. */
@@ -37,6 +39,7 @@ export async function seedIntegration(db: Knex, seed: IntegrationSeed): Promise<
     state: seed.state ?? 'active',
     consecutive_failures: seed.consecutiveFailures ?? 0,
     secret_sealed: seed.secretSealed,
+    ...(seed.workspaceId ? { workspace_id: seed.workspaceId } : {}),
     previous_secret_sealed: seed.previousSecretSealed ?? null,
     previous_secret_expires_at: seed.previousSecretExpiresAt ?? null,
     filter: seed.filter ? JSON.stringify(seed.filter) : null,

@@ -3,7 +3,7 @@
 // at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
 import type { ServiceConfig } from '@hookway/config';
 import { errorFields, type Logger } from '@hookway/logger';
-import { OutboxRelay, pingDatabase } from '@hookway/db';
+import { findLiveApiKey, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
@@ -107,10 +107,10 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
       openApi,
       health: { postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() },
       // No ?key= here: only the SSE stream (EventSource cannot send headers) will take the key in the URL.
-      auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret }),
+      auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, apiKeys: (hash) => findLiveApiKey(db, hash) }),
       stream: {
         stream: jobStream,
-        auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key' }),
+        auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key', apiKeys: (hash) => findLiveApiKey(db, hash) }),
         heartbeatMs: config.streamHeartbeatMs,
         retryMs: config.streamRetryMs,
         logger,

@@ -10,6 +10,7 @@ import * as jobSweeps from './20261204_006_job_sweeps.js';
 import * as sources from './20261204_007_sources.js';
 import * as deliveryControl from './20261204_008_delivery_control.js';
 import * as orderedDelivery from './20261205_009_ordered_delivery.js';
+import * as workspaces from './20261206_010_workspaces.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261204_007_sources', sources],
   ['20261204_008_delivery_control', deliveryControl],
   ['20261205_009_ordered_delivery', orderedDelivery],
+  ['20261206_010_workspaces', workspaces],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
