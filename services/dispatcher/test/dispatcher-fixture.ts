@@ -49,6 +49,8 @@ export interface IntegrationInput {
   rateLimit?: { perSecond: number; burst: number };
   ordering?: 'subject';
   orderingOnDead?: 'skip' | 'block';
+  /** Default: the default workspace. */
+  workspaceId?: string;
 }
 
 export interface EventInput {
@@ -57,6 +59,8 @@ export interface EventInput {
   subject?: string | null;
   data?: Record<string, unknown>;
   occurredAt?: Date;
+  /** Default: the default workspace. */
+  workspaceId?: string;
 }
 
 let counter = 0;
@@ -141,6 +145,7 @@ export async function startDispatcher(
         rateLimit: input.rateLimit ?? null,
         ordering: input.ordering ?? null,
         orderingOnDead: input.orderingOnDead ?? 'skip',
+        ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}),
       });
       return { id, secret };
     },
@@ -159,6 +164,7 @@ export async function startDispatcher(
         raw_headers: JSON.stringify({}),
         raw_body: JSON.stringify(data),
         published_at: new Date(),
+        ...(input.workspaceId ? { workspace_id: input.workspaceId } : {}),
       });
       return id;
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { startReceiver, waitFor, type Receiver } from '@hookway/testing';
+import { seedWorkspace, startReceiver, waitFor, type Receiver } from '@hookway/testing';
 import {
   attemptsOf, consecutiveFailures, jobsOf, startDispatcher, uniqueProvider, waitForEventStatus, type DispatcherFixture,
 } from './dispatcher-fixture.js';
@@ -135,6 +135,26 @@ describe('dispatcher fan-out', () => {
     const jobs = await jobsOf(fx.db, eventId);
     expect(jobs.map((job) => job.integration_id).sort()).toEqual(matching.map((integration) => integration.id).sort());
     expect(sink.requests.map((request) => request.path).sort()).toEqual(['/catch-all', '/deep-glob', '/exact', '/segment-glob']);
+  });
+
+  it('gives jobs only to the subscribers in the event\'s own workspace', async () => {
+    const provider = uniqueProvider('acme');
+    const sink = await receiver();
+    const [teamA, teamB] = [await seedWorkspace(fx.db), await seedWorkspace(fx.db)];
+    const inDefault = await fx.insertIntegration({ provider, url: `${sink.url}/default`, eventTypes: ['*'] });
+    const inA = await fx.insertIntegration({ provider, url: `${sink.url}/team-a`, eventTypes: ['*'], workspaceId: teamA });
+    await fx.insertIntegration({ provider, url: `${sink.url}/team-b`, eventTypes: ['*'], workspaceId: teamB });
+    const eventOfA = await fx.insertEvent({ provider, type: 'order.created', workspaceId: teamA });
+    const eventOfDefault = await fx.insertEvent({ provider, type: 'order.created' });
+
+    await fx.publishEvent({ kind: 'event', eventId: eventOfA, provider, type: 'order.created' });
+    await fx.publishEvent({ kind: 'event', eventId: eventOfDefault, provider, type: 'order.created' });
+
+    expect(await waitForEventStatus(fx.db, eventOfA, 'processed', 'failed')).toBe('processed');
+    expect(await waitForEventStatus(fx.db, eventOfDefault, 'processed', 'failed')).toBe('processed');
+    expect((await jobsOf(fx.db, eventOfA)).map((job) => job.integration_id)).toEqual([inA.id]);
+    expect((await jobsOf(fx.db, eventOfDefault)).map((job) => job.integration_id)).toEqual([inDefault.id]);
+    expect(sink.requests.map((request) => request.path).sort()).toEqual(['/default', '/team-a']);
   });
 
   it('marks an event that no integration subscribes to processed, with no jobs', async () => {

@@ -38,14 +38,15 @@ export function sortedUnique(ids: readonly string[]): string[] {
   return [...new Set(ids)].sort();
 }
 
+const SUMMARY_COLUMNS = 'id, workspace_id AS "workspaceId", provider, type, subject, seq::text AS seq';
 const FIND_EVENT_SUMMARIES = prepared('dispatcher_find_event_summaries',
-  'SELECT id, provider, type, subject, seq::text AS seq FROM events WHERE id = ANY($1::uuid[])');
+  `SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ANY($1::uuid[])`);
 
 // Served by the partial index events_pending_subject_idx (009): only events no fan-out has reached are in it.
 const FIND_PENDING_BEFORE = prepared('dispatcher_find_pending_before', `
-  SELECT DISTINCT e.id, e.provider, e.type, e.subject, e.seq::text AS seq
-    FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(provider, subject, seq)
-    JOIN events e ON e.provider = t.provider AND e.subject = t.subject AND e.seq < t.seq
+  SELECT DISTINCT e.id, e.workspace_id AS "workspaceId", e.provider, e.type, e.subject, e.seq::text AS seq
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::uuid[]) AS t(provider, subject, seq, workspace_id)
+    JOIN events e ON e.provider = t.provider AND e.subject = t.subject AND e.seq < t.seq AND e.workspace_id = t.workspace_id
    WHERE e.status = 'pending' AND e.subject IS NOT NULL`);
 
 const FIND_FILTERABLES = prepared('dispatcher_find_filterables',
@@ -67,6 +68,7 @@ export class EventRepository implements EventStore {
     if (withSubject.length === 0) return [];
     return this.sql.query<EventSummary>(FIND_PENDING_BEFORE, [
       withSubject.map((event) => event.provider), withSubject.map((event) => event.subject), withSubject.map((event) => event.seq),
+      withSubject.map((event) => event.workspaceId),
     ]);
   }
 

@@ -1,7 +1,7 @@
 // Integrations as the dispatcher needs them: who subscribes to a provider, and where and how to deliver.
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
-import type { DeliveryTarget, IntegrationStore, SubscribedIntegration } from '../domain/ports.js';
+import { feedKey, type DeliveryTarget, type EventFeed, type IntegrationStore, type SubscribedIntegration } from '../domain/ports.js';
 
 interface IntegrationRow {
   id: string;
@@ -52,8 +52,12 @@ function objectOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers',
-  `SELECT id, provider, event_types, filter, ordering FROM integrations WHERE provider = ANY($1::text[]) AND state = 'active' ORDER BY id`);
+// Served by integrations_workspace_provider_state_idx (010).
+const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers', `
+  SELECT i.id, i.workspace_id, i.provider, i.event_types, i.filter, i.ordering
+    FROM (SELECT DISTINCT workspace_id, provider FROM unnest($1::uuid[], $2::text[]) AS f(workspace_id, provider)) f
+    JOIN integrations i ON i.workspace_id = f.workspace_id AND i.provider = f.provider AND i.state = 'active'
+   ORDER BY i.id`);
 
 export class IntegrationRepository implements IntegrationStore {
   private readonly sql: PreparedQueries;
@@ -62,15 +66,17 @@ export class IntegrationRepository implements IntegrationStore {
     this.sql = new PreparedQueries(db);
   }
 
-  async findActiveByProviders(providers: readonly string[]): Promise<Map<string, SubscribedIntegration[]>> {
-    const rows = await this.sql.query<IntegrationRow & { provider: string }>(FIND_SUBSCRIBERS, [[...new Set(providers)]]);
-    const byProvider = new Map<string, SubscribedIntegration[]>();
+  async findActiveSubscribers(feeds: readonly EventFeed[]): Promise<Map<string, SubscribedIntegration[]>> {
+    const rows = await this.sql.query<IntegrationRow & { workspace_id: string; provider: string }>(
+      FIND_SUBSCRIBERS, [feeds.map((feed) => feed.workspaceId), feeds.map((feed) => feed.provider)]);
+    const byFeed = new Map<string, SubscribedIntegration[]>();
     for (const row of rows) {
-      const subscribers = byProvider.get(row.provider) ?? [];
+      const key = feedKey({ workspaceId: row.workspace_id, provider: row.provider });
+      const subscribers = byFeed.get(key) ?? [];
       subscribers.push(toSubscribed(row));
-      byProvider.set(row.provider, subscribers);
+      byFeed.set(key, subscribers);
     }
-    return byProvider;
+    return byFeed;
   }
 
   async findById(integrationId: string): Promise<SubscribedIntegration | undefined> {

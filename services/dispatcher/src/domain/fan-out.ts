@@ -14,6 +14,7 @@ import { applyPayloadFilters } from './payload-filter.js';
 import type {
   Dispatch, DispatchJob, DispatchPublisher, DispatchRequest, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
 } from './ports.js';
+import { feedKey } from './ports.js';
 
 export type FanOutResult =
   | { outcome: 'dispatched'; jobCount: number; published: number }
@@ -99,7 +100,7 @@ export class FanOut {
     const found = originals.length > 0 ? await events.findSummaries(originals) : [];
     const byId = new Map(found.map((event) => [event.id, event]));
     const subscribersOf = found.length > 0
-      ? await integrations.findActiveByProviders(found.map((event) => event.provider))
+      ? await integrations.findActiveSubscribers(found)
       : new Map<string, SubscribedIntegration[]>();
     const taken = await this.pendingBefore(requests, found, byId, subscribersOf);
 
@@ -135,11 +136,11 @@ export class FanOut {
     const requestOfSubject = new Map<string, FanOutRequest>();
     for (const request of requests) {
       const event = byId.get(request.message.eventId);
-      if (event?.subject != null && request.message.kind === 'event') requestOfSubject.set(`${event.provider}/${event.subject}`, request);
+      if (event?.subject != null && request.message.kind === 'event') requestOfSubject.set(subjectKey(event), request);
     }
     // Their plans answer no message; they come first, so the batch keeps ingress order.
     return earlier.flatMap((event) => {
-      const trigger = requestOfSubject.get(`${event.provider}/${event.subject ?? ''}`);
+      const trigger = requestOfSubject.get(subjectKey(event));
       if (!trigger) return [];
       return [firstDispatch({ message: eventMessage(event), context: trigger.context }, event, subscribersOf)];
     });
@@ -157,7 +158,7 @@ export class FanOut {
     }
     const subscribers = replay.integrationId !== null
       ? [await integrations.findById(replay.integrationId)].filter((integration) => integration !== undefined)
-      : subscribersTo(event, await integrations.findActiveByProviders([event.provider]));
+      : subscribersTo(event, await integrations.findActiveSubscribers([event]));
     return { request, dispatch: { eventId: event.id, replayRequestId: replay.id }, event, scopedTo: replay.integrationId, subscribers };
   }
 
@@ -202,5 +203,10 @@ function dispatchRequest({ dispatch, event, subscribers }: Plan): DispatchReques
 }
 
 function subscribersTo(event: EventSummary, subscribersOf: ReadonlyMap<string, SubscribedIntegration[]>): SubscribedIntegration[] {
-  return (subscribersOf.get(event.provider) ?? []).filter((integration) => subscribesTo(integration.eventTypes, event.type));
+  return (subscribersOf.get(feedKey(event)) ?? []).filter((integration) => subscribesTo(integration.eventTypes, event.type));
+}
+
+/** An ordered stream of events: one subject of one provider in one workspace. */
+function subjectKey(event: EventSummary): string {
+  return `${feedKey(event)}/${event.subject ?? ''}`;
 }

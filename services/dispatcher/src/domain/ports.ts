@@ -9,6 +9,8 @@ import type { OutboundEvent } from '@hookway/outbound';
 /** What a fan-out reads of an event. */
 export interface EventSummary {
   id: string;
+  /** Its subscribers are the integrations of this workspace (an event never leaves its workspace). */
+  workspaceId: string;
   provider: string;
   type: string;
   subject: string | null;
@@ -24,7 +26,7 @@ export interface EventStore {
   /** What a payload filter sees of each event that exists among `eventIds` (its payload included). */
   findFilterables(eventIds: readonly string[]): Promise<Map<string, FilterableEvent>>;
   /**
-   * The events of the same provider and subject as each of `events`, ingress-ordered before it, that no
+   * The events of the same workspace, provider and subject as each of `events`, ingress-ordered before it, that no
    * fan-out has reached yet (still `pending`): an ordered integration must get their jobs first.
    */
   findPendingBefore(events: readonly EventSummary[]): Promise<EventSummary[]>;
@@ -42,6 +44,17 @@ export interface ReplayRequestStore {
   findById(replayRequestId: string): Promise<ReplayRequestRecord | undefined>;
   /** Marks the replay dispatched and returns how many jobs it has, counted from the stored jobs. */
   markDispatched(replayRequestId: string): Promise<number>;
+}
+
+/** Where an event comes from, as subscriptions see it: a provider's events within one workspace. */
+export interface EventFeed {
+  workspaceId: string;
+  provider: string;
+}
+
+/** The key findActiveSubscribers answers a feed's subscribers under. */
+export function feedKey({ workspaceId, provider }: EventFeed): string {
+  return `${workspaceId}/${provider}`;
 }
 
 export interface SubscribedIntegration {
@@ -66,8 +79,8 @@ export interface DeliveryTarget {
 }
 
 export interface IntegrationStore {
-  /** The active integrations of each provider (a provider with none is absent). */
-  findActiveByProviders(providers: readonly string[]): Promise<Map<string, SubscribedIntegration[]>>;
+  /** The active integrations of each feed, under feedKey (a feed with none is absent). */
+  findActiveSubscribers(feeds: readonly EventFeed[]): Promise<Map<string, SubscribedIntegration[]>>;
   /** Any integration, whatever its state (a replay aimed at a paused one parks). */
   findById(integrationId: string): Promise<SubscribedIntegration | undefined>;
   /**
