@@ -143,6 +143,10 @@ export const CONFIG_TABLE = {
     env: 'DISPATCHER_PREFETCH', kind: 'integer', minimum: 1, maximum: 1000, default: '128', services: ['dispatcher'],
     description: 'Unacked messages per dispatcher consumer, also the largest batch of fan-outs, claims and records',
   },
+  dispatcherFirstAttempt: {
+    env: 'DISPATCHER_FIRST_ATTEMPT', kind: 'enum', values: ['inline', 'queue'], default: 'inline', services: ['dispatcher'],
+    description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (up to DISPATCHER_PREFETCH at once, then as a job message), `queue` always as a job message. Retries and replays always travel as job messages',
+  },
   outboxRelayIntervalMs: {
     env: 'OUTBOX_RELAY_INTERVAL', kind: 'duration', minimum: 10, default: '1s', services: ['ingress', 'management'],
     description: 'How often the outbox relays look for rows the broker has not confirmed',

@@ -28,9 +28,14 @@ const RELEASED = soleStatus(toStatuses('releaseWaiting'));
 
 /** A created job that may go at once: its first message is owed. */
 const CREATED = stepStatus('create', 'to', 'pending');
+/** A job whose first attempt was claimed (by the fan-out's own process, first-attempts.ts) and not yet recorded. */
+const FIRST_CLAIMED = stepStatus('claim', 'to', 'delivering');
 
 // One statement for the fan-out of many dispatches: each wanted (dispatch, integration) pair gets a job
-// unless it has one, and every job of the dispatches comes back, those of an earlier run included.
+// unless it has one, and every job of the dispatches comes back, those of an earlier run included, each
+// flagged `unpublished` (its first attempt is owed) or `first_attempt_claimed` (an earlier run's process
+// claimed its first attempt and recorded nothing yet: if that process died, a redelivered event message
+// takes the attempt over).
 // Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
 // the earlier ones from the SELECT. Inserting in key order keeps concurrent fan-outs from deadlocking.
 //
@@ -69,7 +74,7 @@ export const CREATE_JOBS = prepared('dispatcher_create_jobs', `
       FROM wanted
      ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
-    RETURNING id, event_id, replay_request_id, integration_id, status = '${CREATED}' AS unpublished
+    RETURNING id, event_id, replay_request_id, integration_id, status = '${CREATED}' AS unpublished, false AS first_attempt_claimed
   ),
   first_dispatched AS (
     UPDATE events e
@@ -83,9 +88,10 @@ export const CREATE_JOBS = prepared('dispatcher_create_jobs', `
                FOR NO KEY UPDATE OF ev) pending
      WHERE e.id = pending.id
   )
-  SELECT id, event_id, replay_request_id, integration_id, unpublished FROM created
+  SELECT id, event_id, replay_request_id, integration_id, unpublished, first_attempt_claimed FROM created
   UNION ALL
-  SELECT j.id, j.event_id, j.replay_request_id, j.integration_id, (j.status = '${CREATED}' AND j.attempt_count = 0)
+  SELECT j.id, j.event_id, j.replay_request_id, j.integration_id, (j.status = '${CREATED}' AND j.attempt_count = 0),
+         (j.status = '${FIRST_CLAIMED}' AND j.attempt_count = 1)
     FROM unnest($5::uuid[], $6::uuid[]) AS d(event_id, replay_request_id)
     JOIN delivery_jobs j
       ON j.event_id = d.event_id

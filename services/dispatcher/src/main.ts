@@ -21,7 +21,8 @@ import { JobDelivery } from './domain/job-delivery.js';
 import { JobSweeper } from './domain/job-sweeper.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { dispatcherMetrics, watchQueueDepths } from './metrics.js';
-import { deliverJobConsumer } from './entry-points/queue/deliver-job.consumer.js';
+import { deliverJobConsumer, pacedAttempt } from './entry-points/queue/deliver-job.consumer.js';
+import { FirstAttempts } from './domain/first-attempts.js';
 import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
 import { cachedOpener } from './outbound/opened-secrets.js';
@@ -62,14 +63,6 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
       batchesInFlight: 2,
       onRecordBatch: (size) => metrics.batchSize.observe({ work: 'record' }, size),
     });
-    const fanOut = new FanOut({
-      events,
-      integrations,
-      jobs,
-      replays: new ReplayRequestRepository(db),
-      publisher,
-      maxAttempts: retryPolicy.maxAttempts,
-    });
     const pacingPublisher = new BrokerPacingPublisher(broker);
     const pacer = new DeliveryPacer({
       store: new PacingRepository(db),
@@ -102,6 +95,26 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
       },
     });
 
+    const attempt = pacedAttempt(delivery, logger, pacer);
+    const firstAttempts = config.dispatcherFirstAttempt === 'inline'
+      ? new FirstAttempts({
+        attempt,
+        publishJob: (job, correlationId) => publisher.publishJob(job, correlationId),
+        // The event messages of running attempts stay unacked: half the prefetch window, so fan-out never stalls on them.
+        slots: Math.max(1, Math.floor(config.dispatcherPrefetch / 2)),
+        logger,
+        onEnded: (outcome) => metrics.handled.inc({ queue: 'first_attempt', outcome }),
+      })
+      : undefined;
+    const fanOut = new FanOut({
+      events,
+      integrations,
+      jobs,
+      replays: new ReplayRequestRepository(db),
+      publisher,
+      maxAttempts: retryPolicy.maxAttempts,
+      ...(firstAttempts ? { firstAttempts } : {}),
+    });
     const fanOutBatched = batchedFanOut(fanOut, { maxBatchSize, onBatch: (size) => metrics.batchSize.observe({ work: 'fan_out' }, size) });
 
     const { queues } = broker.topology;
@@ -125,8 +138,10 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     // In-flight deliveries may take up to the delivery timeout; let them finish and record before the
     // broker and the pool close.
     resources.add('consumers', () => broker.stopConsuming(config.deliveryTimeoutMs + 5_000));
+    // Stopped after the consumers (so no fan-out starts another), before the broker and the pool close.
+    if (firstAttempts) resources.add('in-process first attempts', () => firstAttempts.stop());
     await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
-    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(delivery, logger, pacer)), { prefetch: config.dispatcherPrefetch });
+    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: config.dispatcherPrefetch });
     logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
     const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
     const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');

@@ -45,7 +45,7 @@ export function dispatcherMetrics(registry: Registry): DispatcherMetrics {
     }),
     handled: new Counter({
       name: 'hookway_dispatcher_messages_handled_total',
-      help: 'Messages the dispatcher finished handling, by queue (events, jobs) and outcome (ack, requeue, dead)',
+      help: 'Messages the dispatcher finished handling, by queue (events, jobs) and outcome (ack, requeue, dead); queue first_attempt counts the first attempts made in process (done, or queued after a failure)',
       labelNames: ['queue', 'outcome'],
       registers: [registry],
     }),

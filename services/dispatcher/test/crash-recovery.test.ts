@@ -12,7 +12,7 @@ import { JobRepository } from '../src/data-access/job.repository.js';
 import { JobDelivery } from '../src/domain/job-delivery.js';
 import type { DispatchPublisher } from '../src/domain/ports.js';
 import { RetryPolicy } from '../src/domain/retry-policy.js';
-import { deliverJobConsumer } from '../src/entry-points/queue/deliver-job.consumer.js';
+import { deliverJobConsumer, pacedAttempt } from '../src/entry-points/queue/deliver-job.consumer.js';
 import { BrokerDispatchPublisher } from '../src/outbound/dispatch-publisher.js';
 import { attemptsOf, jobsOf, startDispatcher, uniqueProvider, type DispatcherFixture } from './dispatcher-fixture.js';
 
@@ -104,7 +104,7 @@ describe('dispatcher after a crash between the commit and the publishes', () => 
       circuitBreakerThreshold: fx.config.circuitBreakerThreshold,
       openSecret: (sealed) => secretBox.open(sealed),
     });
-    await fx.broker.consume(fx.queues.topology.queues.jobs, deliverJobConsumer(delivery, silentLogger()), { prefetch: 4, requeueDelayMs: 20 });
+    await fx.broker.consume(fx.queues.topology.queues.jobs, deliverJobConsumer(pacedAttempt(delivery, silentLogger()), silentLogger()), { prefetch: 4, requeueDelayMs: 20 });
   });
 
   afterAll(async () => {

@@ -31,6 +31,7 @@ export interface DispatcherFixture {
   /** The running service's ops server (/metrics). */
   opsUrl(): string;
   /** Job messages the running service has finished handling (hookway_dispatcher_messages_handled_total, any outcome). */
+  /** Job messages handled plus first attempts made in process: the attempts dealt with. */
   handledJobMessages(): Promise<number>;
   close(): Promise<void>;
 }
@@ -176,7 +177,8 @@ export async function startDispatcher(
     handledJobMessages: async () => {
       if (!service) throw new Error('the dispatcher has not started');
       const text = await (await fetch(`http://127.0.0.1:${service.opsPort}/metrics`)).text();
-      return [...text.matchAll(/^hookway_dispatcher_messages_handled_total\{[^}]*queue="jobs"[^}]*\} (\d+)$/gm)]
+      // Job messages, and first attempts the fan-out made in process (DISPATCHER_FIRST_ATTEMPT=inline).
+      return [...text.matchAll(/^hookway_dispatcher_messages_handled_total\{[^}]*queue="(?:jobs|first_attempt)"[^}]*\} (\d+)$/gm)]
         .reduce((sum, match) => sum + Number(match[1]), 0);
     },
     close: async () => {

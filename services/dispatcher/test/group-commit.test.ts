@@ -117,7 +117,7 @@ describe('batchedFanOut: a message PostgreSQL refuses', () => {
 
     expect(sizes[0]).toBe(3);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(results[0]).toEqual({ status: 'fulfilled', value: { outcome: 'dispatched', jobCount: 1, published: 1 } });
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { outcome: 'dispatched', jobCount: 1, published: 1, firstAttempts: expect.any(Promise) } });
     for (const eventId of good) {
       expect((await jobsOf(fx.db, eventId)).map((job) => job.integration_id)).toEqual([integration.id]);
     }

@@ -96,7 +96,7 @@ export class JobRepository {
     const firstDispatches = dispatches.filter(({ dispatch }) => dispatch.replayRequestId === null);
     const subjects = wanted.filter((pair) => pair.orderKey !== undefined);
     const create = (sql: StatementRunner) => sql.query<{
-      id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean;
+      id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean; first_attempt_claimed: boolean;
     }>(CREATE_JOBS, [
       maxAttempts,
       wanted.map((pair) => pair.eventId),
@@ -116,7 +116,7 @@ export class JobRepository {
     });
     return rows.map((row) => ({
       id: row.id, eventId: row.event_id, replayRequestId: row.replay_request_id, integrationId: row.integration_id,
-      unpublished: row.unpublished,
+      unpublished: row.unpublished, firstAttemptClaimed: row.first_attempt_claimed,
     }));
   }
 

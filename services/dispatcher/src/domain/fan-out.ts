@@ -15,14 +15,17 @@ import type {
   Dispatch, DispatchJob, DispatchPublisher, DispatchRequest, EventStore, EventSummary, IntegrationStore, JobStore, ReplayRequestStore, SubscribedIntegration,
 } from './ports.js';
 import { feedKey } from './ports.js';
+import type { FirstAttempts } from './first-attempts.js';
 
 export type FanOutResult =
-  | { outcome: 'dispatched'; jobCount: number; published: number }
+  /** `firstAttempts` ends when the attempts this process started for the dispatch have: ack the message after it. */
+  | { outcome: 'dispatched'; jobCount: number; published: number; firstAttempts: Promise<void> }
   | { outcome: 'rejected'; reason: string };
 
 export interface FanOutRequest {
   message: EventMessage;
-  context: { correlationId: string; logger: Logger };
+  /** `redelivered`: RabbitMQ redelivered the message, its consumer may have died mid-fan-out or mid-attempt. */
+  context: { correlationId: string; logger: Logger; redelivered?: boolean };
 }
 
 export interface FanOutDeps {
@@ -33,6 +36,8 @@ export interface FanOutDeps {
   publisher: DispatchPublisher;
   /** First attempt plus one per retry delay. */
   maxAttempts: number;
+  /** Where a new job's first attempt starts in this process when it can (first-attempts.ts); without it, every job is published. */
+  firstAttempts?: Pick<FirstAttempts, 'tryStart'>;
 }
 
 /** A message that names an event (and replay) that exist, with the integrations that get a job. */
@@ -78,10 +83,21 @@ export class FanOut {
       if (ofDispatch) ofDispatch.push(job);
       else jobsOf.set(key, [job]);
     }
-    await Promise.all(created.filter((job) => job.unpublished).map((job) => publisher.publishJob(
-      jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1),
-      plans.get(dispatchKey(job))!.request.context.correlationId,
-    )));
+    // The jobs are committed: each first attempt starts here if a slot is free, or goes as a job message.
+    // A redelivered event message also takes over the first attempts a dead process had claimed.
+    const attemptsOf = new Map<string, Array<Promise<void>>>();
+    await Promise.all(created.map((job) => {
+      const { correlationId, redelivered } = plans.get(dispatchKey(job))!.request.context;
+      const takeover = job.firstAttemptClaimed && redelivered === true;
+      if (!job.unpublished && !takeover) return undefined;
+      const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1);
+      const started = this.deps.firstAttempts?.tryStart(message, correlationId, takeover);
+      if (started) {
+        attemptsOf.set(dispatchKey(job), [...(attemptsOf.get(dispatchKey(job)) ?? []), started]);
+        return undefined;
+      }
+      return job.unpublished ? publisher.publishJob(message, correlationId) : undefined;
+    }));
     // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
     const replayed = [...plans.values()].filter((plan) => plan.dispatch.replayRequestId !== null);
     const statuses = replayed.length > 0
@@ -89,7 +105,10 @@ export class FanOut {
       : new Map<string, EventStatus>();
 
     const results = new Map<string, FanOutResult>();
-    for (const [key, plan] of plans) results.set(key, await this.settle(plan, jobsOf.get(key) ?? [], statuses.get(plan.dispatch.eventId)));
+    for (const [key, plan] of plans) {
+      const settled = await this.settle(plan, jobsOf.get(key) ?? [], statuses.get(plan.dispatch.eventId));
+      results.set(key, { ...settled, firstAttempts: Promise.all(attemptsOf.get(key) ?? []).then(() => undefined) });
+    }
     return results;
   }
 
@@ -163,7 +182,7 @@ export class FanOut {
   }
 
   /** A replay's bookkeeping and audit fact, and the log line of the dispatch. */
-  private async settle(plan: Plan, dispatched: readonly DispatchJob[], status: EventStatus | undefined): Promise<FanOutResult> {
+  private async settle(plan: Plan, dispatched: readonly DispatchJob[], status: EventStatus | undefined): Promise<{ outcome: 'dispatched'; jobCount: number; published: number }> {
     const { dispatch, request, scopedTo, subscribers } = plan;
     let jobCount = dispatched.length;
     const published = dispatched.filter((job) => job.unpublished).length;

@@ -116,7 +116,10 @@ export interface DispatchRequest {
 export interface DispatchJob extends Dispatch {
   id: string;
   integrationId: string;
+  /** Its first attempt is owed (nothing published or claimed it yet). */
   unpublished: boolean;
+  /** An earlier fan-out's process claimed its first attempt and has recorded nothing (yet). */
+  firstAttemptClaimed: boolean;
 }
 
 /** A claimed job with what its delivery needs; event or target is undefined only when a deletion raced the claim. */

@@ -1,13 +1,27 @@
 // hookway.dispatcher.jobs: validates the job message and makes the delivery attempt it names.
 import type { ConsumeHandler } from '@hookway/broker';
-import { isJobMessage, parseMessage } from '@hookway/contracts';
+import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
 import type { DeliveryPacer } from '../../domain/rate-limiter.js';
 import { correlationIdOf } from './message-context.js';
 
-/** With a pacer, a job its integration's rate limit holds back is republished to wait (and this copy acked) before any claim. */
-export function deliverJobConsumer(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): ConsumeHandler {
+/** One attempt of a job, from its message or started in process by the fan-out (first-attempts.ts). */
+export type JobAttempt = (job: JobMessage, context: { correlationId: string; redelivered: boolean }) => Promise<void>;
+
+/** With a pacer, a job its integration's rate limit holds back is republished to wait before any claim. */
+export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): JobAttempt {
+  return async (job, { correlationId, redelivered }) => {
+    if (pacer && (await pacer.admit(job, correlationId)) === 'deferred') return;
+    await delivery.deliver(job, {
+      redelivered,
+      correlationId,
+      logger: logger.child({ correlationId, jobId: job.jobId, eventId: job.eventId, attempt: job.attempt }),
+    });
+  };
+}
+
+export function deliverJobConsumer(attempt: JobAttempt, logger: Logger): ConsumeHandler {
   return async (message) => {
     const parsed = parseMessage(message.content, isJobMessage);
     if (!parsed.ok) {
@@ -15,13 +29,7 @@ export function deliverJobConsumer(delivery: JobDelivery, logger: Logger, pacer?
       return { action: 'dead', reason: parsed.reason };
     }
     const job = parsed.value;
-    const correlationId = correlationIdOf(message, job.eventId);
-    if (pacer && (await pacer.admit(job, correlationId)) === 'deferred') return { action: 'ack' };
-    await delivery.deliver(job, {
-      redelivered: message.fields.redelivered,
-      correlationId,
-      logger: logger.child({ correlationId, jobId: job.jobId, eventId: job.eventId, attempt: job.attempt }),
-    });
+    await attempt(job, { correlationId: correlationIdOf(message, job.eventId), redelivered: message.fields.redelivered });
     return { action: 'ack' };
   };
 }

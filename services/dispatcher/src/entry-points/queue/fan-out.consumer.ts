@@ -16,11 +16,14 @@ export function fanOutConsumer(fanOut: (request: FanOutRequest) => Promise<FanOu
     }
     const correlationId = correlationIdOf(message, parsed.value.eventId);
     const log = logger.child({ correlationId, eventId: parsed.value.eventId, kind: parsed.value.kind });
-    const result = await fanOut({ message: parsed.value, context: { correlationId, logger: log } });
+    const result = await fanOut({ message: parsed.value, context: { correlationId, logger: log, redelivered: message.fields.redelivered } });
     if (result.outcome === 'rejected') {
       log.warn('event message dead-lettered', { reason: result.reason });
       return { action: 'dead', reason: result.reason };
     }
+    // Held until the first attempts this process started have ended: if it dies first, the redelivered
+    // message takes them over (FanOut: firstAttemptClaimed) instead of leaving them to the sweeper.
+    await result.firstAttempts;
     return { action: 'ack' };
   };
 }
