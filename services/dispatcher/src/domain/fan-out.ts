@@ -86,17 +86,14 @@ export class FanOut {
     // The jobs are committed: each first attempt starts here if a slot is free, or goes as a job message.
     // A redelivered event message also takes over the first attempts a dead process had claimed.
     const attemptsOf = new Map<string, Array<Promise<void>>>();
-    await Promise.all(created.map((job) => {
+    await Promise.all(created.map(async (job) => {
       const { correlationId, redelivered } = plans.get(dispatchKey(job))!.request.context;
       const takeover = job.firstAttemptClaimed && redelivered === true;
-      if (!job.unpublished && !takeover) return undefined;
+      if (!job.unpublished && !takeover) return;
       const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1);
       const started = this.deps.firstAttempts?.tryStart(message, correlationId, takeover);
-      if (started) {
-        attemptsOf.set(dispatchKey(job), [...(attemptsOf.get(dispatchKey(job)) ?? []), started]);
-        return undefined;
-      }
-      return job.unpublished ? publisher.publishJob(message, correlationId) : undefined;
+      if (started) attemptsOf.set(dispatchKey(job), [...(attemptsOf.get(dispatchKey(job)) ?? []), started]);
+      else if (job.unpublished) await publisher.publishJob(message, correlationId);
     }));
     // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
     const replayed = [...plans.values()].filter((plan) => plan.dispatch.replayRequestId !== null);

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import type { JobMessage } from '@hookway/contracts';
+import { silentLogger } from '@hookway/testing';
+import { FirstAttempts } from '../src/domain/first-attempts.js';
+
+const job = (n: number): JobMessage => ({ jobId: `job-${n}`, eventId: `event-${n}`, integrationId: 'integration', attempt: 1 });
+
+/** An attempt that ends when the test says so, remembering how it was asked. */
+function heldAttempts() {
+  const started: Array<{ jobId: string; redelivered: boolean; finish(error?: Error): void }> = [];
+  const attempt = (message: JobMessage, context: { correlationId: string; redelivered: boolean }) => new Promise<void>((resolve, reject) => {
+    started.push({ jobId: message.jobId, redelivered: context.redelivered, finish: (error) => (error ? reject(error) : resolve()) });
+  });
+  return { started, attempt };
+}
+
+describe('FirstAttempts: first attempts in the fanning-out process', () => {
+  it('takes at most its slots, then answers undefined so the fan-out publishes the job message', async () => {
+    const { started, attempt } = heldAttempts();
+    const published: string[] = [];
+    const ended: string[] = [];
+    const first = new FirstAttempts({
+      attempt, publishJob: async (message) => { published.push(message.jobId); }, slots: 2, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
+    });
+
+    const runs = [first.tryStart(job(1), 'c1'), first.tryStart(job(2), 'c2'), first.tryStart(job(3), 'c3')];
+
+    expect(runs.map((run) => run !== undefined)).toEqual([true, true, false]);
+    expect(started.map((entry) => [entry.jobId, entry.redelivered])).toEqual([['job-1', false], ['job-2', false]]);
+    started[0]!.finish();
+    await runs[0];
+    expect(first.inFlight).toBe(1);
+    expect(first.tryStart(job(4), 'c4')).toBeDefined();
+    started[1]!.finish();
+    started[2]!.finish();
+    await Promise.all([runs[1], first.stop()]);
+    expect(ended).toEqual(['done', 'done', 'done']);
+    expect(published).toEqual([]);
+  });
+
+  it('takes over a claimed first attempt as a redelivery even when every slot is taken', async () => {
+    const { started, attempt } = heldAttempts();
+    const first = new FirstAttempts({ attempt, publishJob: async () => undefined, slots: 1, logger: silentLogger() });
+
+    const held = first.tryStart(job(1), 'c1');
+    const takeover = first.tryStart(job(2), 'c2', true);
+
+    expect(takeover).toBeDefined();
+    expect(started.map((entry) => [entry.jobId, entry.redelivered])).toEqual([['job-1', false], ['job-2', true]]);
+    for (const entry of started) entry.finish();
+    await Promise.all([held, takeover, first.stop()]);
+  });
+
+  it('sends a job whose attempt failed through its queue', async () => {
+    const { started, attempt } = heldAttempts();
+    const published: string[] = [];
+    const ended: string[] = [];
+    const first = new FirstAttempts({
+      attempt, publishJob: async (message) => { published.push(message.jobId); }, slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
+    });
+
+    const run = first.tryStart(job(7), 'c7');
+    started[0]!.finish(new Error('connection terminated'));
+    await run;
+
+    expect(published).toEqual(['job-7']);
+    expect(ended).toEqual(['queued']);
+  });
+
+  it('once stopping, takes nothing new and waits for the attempts running', async () => {
+    const { started, attempt } = heldAttempts();
+    const first = new FirstAttempts({ attempt, publishJob: async () => undefined, slots: 4, logger: silentLogger() });
+    const running = first.tryStart(job(1), 'c1');
+
+    let stopped = false;
+    const stopping = first.stop().then(() => { stopped = true; });
+    expect(first.tryStart(job(2), 'c2')).toBeUndefined();
+    expect(first.tryStart(job(3), 'c3', true)).toBeUndefined();
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    started[0]!.finish();
+    await Promise.all([running, stopping]);
+    expect(stopped).toBe(true);
+  });
+});
