@@ -23,7 +23,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-/** The fields of an entry that the chain protects, as stored. */
+/**
+ * The fields of an entry that the chain protects, as stored. `workspaceId` is left out (not null) for an entry
+ * about no one workspace: canonicalJson drops undefined fields, so such an entry, and every entry appended before
+ * workspaces existed, hashes exactly as it did before the field was added.
+ */
 export interface ChainedEntry {
   factId: string;
   entityType: string;
@@ -33,6 +37,7 @@ export interface ChainedEntry {
   correlationId: string | null;
   occurredAt: string;
   details: Record<string, unknown>;
+  workspaceId?: string;
 }
 
 /** hash = sha256(prev_hash || canonical entry), hex. */

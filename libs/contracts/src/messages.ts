@@ -43,6 +43,8 @@ export interface AuditFact {
   occurredAt: string;
   correlationId?: string;
   details: Record<string, unknown>;
+  /** The workspace of the entity acted on; absent: a fact about no one workspace (or from before workspaces). */
+  workspaceId?: string;
 }
 
 /**
@@ -117,6 +119,7 @@ export const auditFactSchema: JSONSchemaType<AuditFact> = {
     occurredAt: { type: 'string', format: 'date-time' },
     correlationId: { type: 'string', nullable: true, maxLength: 200 },
     details: { type: 'object', required: [], additionalProperties: true },
+    workspaceId: { ...uuid, nullable: true },
   },
 };
 

@@ -3,7 +3,7 @@ import type { ServiceConfig } from '@hookway/config';
 import type { Logger } from '@hookway/logger';
 import type { ChainedEntry } from '@hookway/contracts';
 import { Batcher, isDataException } from '@hookway/db';
-import { connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, startOpsServer, startWith } from '@hookway/runtime';
+import { connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, runMain, startOpsServer, startWith } from '@hookway/runtime';
 import { AuditLogRepository } from './data-access/audit-log.repository.js';
 import type { AppendResult } from './domain/ports.js';
 import { auditFactConsumer } from './entry-points/queue/audit-fact.consumer.js';
@@ -25,6 +25,7 @@ export async function start(config: ServiceConfig<'audit'>, logger: Logger): Pro
     const repository = new AuditLogRepository(db);
 
     const registry = createMetricsRegistry('audit');
+    watchBrokerPublishes(registry, broker);
     const metrics = auditMetrics(registry);
     watchChainLength(registry, repository);
     // Group commit: facts arriving while a transaction runs go together in the next one. One batch at a

@@ -15,6 +15,8 @@ export function expectChainVerifies(rows: readonly EntryRow[]): void {
     const recomputed = chainHash(prev, {
       factId: row.fact_id, entityType: row.entity_type, entityId: row.entity_id, action: row.action, actor: row.actor,
       correlationId: row.correlation_id, occurredAt: row.occurred_at.toISOString(), details: row.details,
+      // A NULL workspace is no field at all, as it was hashed.
+      workspaceId: row.workspace_id ?? undefined,
     });
     expect(row.hash).toBe(recomputed);
     prev = row.hash;

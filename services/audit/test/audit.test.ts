@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Broker } from '@hookway/broker';
-import { auditFact, type AuditFact } from '@hookway/contracts';
+import { auditFact, chainHash, DEFAULT_WORKSPACE_ID, GENESIS_HASH, type AuditFact } from '@hookway/contracts';
 import { createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
 import { AuditLogRepository } from '../src/data-access/audit-log.repository.js';
 import { toChainedEntry } from '../src/domain/audit-entry.js';
@@ -14,6 +14,31 @@ describe('redactSecrets', () => {
     expect(redactSecrets({ url: 'u', secret: 's', nested: [{ apiKey: 'k', Authorization: 'a', n: 1 }], webhookSignature: 'x' })).toEqual({
       url: 'u', secret: '[redacted]', nested: [{ apiKey: '[redacted]', Authorization: '[redacted]', n: 1 }], webhookSignature: '[redacted]',
     });
+  });
+});
+
+describe('the chained entry of a fact', () => {
+  const fact = auditFact({
+    factId: 'integration.created:i-1:req-1', entityType: 'integration', entityId: 'i-1', action: 'created', actor: 'ops',
+    correlationId: 'req-1', occurredAt: '2026-01-01T00:00:00.000Z', details: { name: 'billing', eventTypes: ['order.*'] },
+  });
+  // This entry's hash, computed with the chain code as it was before entries carried a workspace (commit a717e90).
+  const HASH_BEFORE_WORKSPACES = '9c4a931c3c30e0e71d8d3e9370769b91dc9dc5d8449edf46e3af4fadad288707';
+
+  it('without a workspace, has no workspaceId field and hashes exactly as entries did before workspaces', () => {
+    const entry = toChainedEntry(fact);
+    expect('workspaceId' in entry).toBe(false);
+    expect(chainHash(GENESIS_HASH, entry)).toBe(HASH_BEFORE_WORKSPACES);
+    // Read back from a NULL column as undefined, it still hashes the same.
+    expect(chainHash(GENESIS_HASH, { ...entry, workspaceId: undefined })).toBe(HASH_BEFORE_WORKSPACES);
+  });
+
+  it('with a workspace, carries it into the hash, so the workspace cannot be changed unnoticed', () => {
+    const workspaceId = '3f0c2a57-8d1e-4a51-9b3a-5c2e7d9f1a00';
+    const entry = toChainedEntry({ ...fact, workspaceId });
+    expect(entry.workspaceId).toBe(workspaceId);
+    expect(chainHash(GENESIS_HASH, entry)).not.toBe(HASH_BEFORE_WORKSPACES);
+    expect(chainHash(GENESIS_HASH, { ...entry, workspaceId: DEFAULT_WORKSPACE_ID })).not.toBe(chainHash(GENESIS_HASH, entry));
   });
 });
 
@@ -135,6 +160,22 @@ describe('audit service', () => {
     expect(all.length - before).toBe(90);
     expect(new Set(all.map((row) => row.prev_hash)).size).toBe(all.length);
     expectChainVerifies(all);
+  });
+
+  it('stores the workspace a fact names in workspace_id, NULL when it names none, and the chain verifies over both', async () => {
+    const workspaceId = '6a1b7c2d-0e3f-4a5b-8c6d-7e8f9a0b1c2d';
+    const facts = [
+      auditFact({ factId: 'workspace.created:ws-1', entityType: 'workspace', entityId: workspaceId, action: 'created', actor: 'ops', workspaceId, details: { slug: 'team-a' } }),
+      auditFact({ factId: 'workspace.note:none', entityType: 'workspace', entityId: 'none', action: 'noted', actor: 'ops' }),
+    ];
+    for (const fact of facts) await publisher.publishAudit(fact);
+    await waitFor(async () => (await rows()).filter((row) => row.fact_id.startsWith('workspace.')).length === 2, { what: 'both workspace facts' });
+
+    const stored = await rows();
+    const byFact = new Map(stored.map((row) => [row.fact_id, row]));
+    expect(byFact.get('workspace.created:ws-1')?.workspace_id).toBe(workspaceId);
+    expect(byFact.get('workspace.note:none')?.workspace_id).toBeNull();
+    expectChainVerifies(stored);
   });
 
   it('exposes the chain length and appended facts as metrics, and is ready', async () => {

@@ -19,9 +19,10 @@ const HEAD_AND_STORED = prepared('audit_head_and_stored', `
 
 // Rows are inserted in array order, so ids ascend in chain order (appendMany checks it).
 const INSERT_ENTRIES = prepared('audit_insert_entries', `
-  INSERT INTO audit_entries (fact_id, entity_type, entity_id, action, actor, correlation_id, details, occurred_at, prev_hash, hash)
+  INSERT INTO audit_entries (fact_id, entity_type, entity_id, action, actor, correlation_id, details, occurred_at, prev_hash, hash,
+                             workspace_id)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
-                       $8::timestamptz[], $9::text[], $10::text[])
+                       $8::timestamptz[], $9::text[], $10::text[], $11::uuid[])
   RETURNING id, fact_id`);
 
 export class AuditLogRepository {
@@ -77,6 +78,8 @@ export class AuditLogRepository {
         column((entry) => entry.occurredAt),
         prevHashes,
         column((entry) => hashes.get(entry.factId)),
+        // Null for an entry about no one workspace: verification reads it back as an absent field.
+        column((entry) => entry.workspaceId ?? null),
       ]);
       // Matched on fact_id rather than trusting RETURNING to follow the insert order. Verification walks
       // the chain by id, so ids must also ascend in chain order: if not, roll back rather than store a broken chain.
