@@ -1,22 +1,28 @@
-// Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, makes them durable in the
-// events table (which is the outbox), and publishes them for the dispatcher.
+// Ingress: the public HTTP edge. Verifies and normalizes provider webhooks, takes the events workspaces
+// publish themselves (workspace API keys), makes both durable in the events table (which is the outbox), and
+// publishes them for the dispatcher.
 import type { ServiceConfig } from '@hookway/config';
-import { NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
+import { findLiveApiKey, NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import {
-  connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
+  connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
 } from '@hookway/runtime';
 import { BatchedEventStore } from './data-access/batched-event.store.js';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
+import { EventListingRepository } from './data-access/event-listing.repository.js';
 import { EventRepository } from './data-access/event.repository.js';
+import { PublishedEventStore } from './data-access/published-event.store.js';
 import { publishEventMessages } from './domain/event-publisher.js';
 import { SourceRepository } from './data-access/source.repository.js';
+import { EventPublishing } from './domain/published-events/event-publishing.js';
+import { KeyRateLimits } from './domain/published-events/key-rate-limits.js';
 import { builtinProviders } from './domain/providers/registry.js';
 import { builtinSecrets } from './domain/sources/builtin-sources.js';
 import { SourceCatalog } from './domain/sources/source-catalog.js';
 import { WebhookIntake } from './domain/webhook-intake.js';
 import { deliverySinkRoutes } from './entry-points/http/delivery-sink.routes.js';
+import { publishRoutes } from './entry-points/http/publish.routes.js';
 import { mountWebhookRoutes } from './entry-points/http/webhook.routes.js';
 import { InflightBudget } from './entry-points/http/inflight-budget.js';
 import { ingressMetrics, watchBacklogs } from './metrics.js';
@@ -24,7 +30,16 @@ import { ingressMetrics, watchBacklogs } from './metrics.js';
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
 
-export async function start(config: ServiceConfig<'ingress'>, logger: Logger): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
+export interface IngressOptions {
+  /** The clock of the Idempotency-Key window (tests move it a day forward without waiting). */
+  now?: () => Date;
+}
+
+export async function start(
+  config: ServiceConfig<'ingress'>,
+  logger: Logger,
+  { now = () => new Date() }: IngressOptions = {},
+): Promise<{ stop(): Promise<void>; port: number; opsPort: number }> {
   return startWith(logger, async (resources) => {
     // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
     // answer, and /ready says draining, until everything else has stopped.
@@ -33,6 +48,7 @@ export async function start(config: ServiceConfig<'ingress'>, logger: Logger): P
     const { db, broker } = infrastructure;
 
     const registry = createMetricsRegistry('ingress');
+    watchBrokerPublishes(registry, broker);
     const metrics = ingressMetrics(registry);
 
     const events = new EventRepository(db);
@@ -59,8 +75,16 @@ export async function start(config: ServiceConfig<'ingress'>, logger: Logger): P
       fallback: builtinProviders(config),
     });
     const intake = new WebhookIntake({ providers: sources, events: store, broker, logger });
+    const publishing = new EventPublishing({
+      store: new PublishedEventStore(db, events, store),
+      broker,
+      logger,
+      secretHeaders: () => sources.secretHeaders(),
+      now,
+    });
     // Publishes already under way finish (their marks queued) before the store drains.
     resources.add('webhook intake', () => intake.drain());
+    resources.add('event publishing', () => publishing.drain());
     const sourceChanges = new NotificationListener({
       url: config.databaseUrl,
       channel: 'hookway_sources',
@@ -92,6 +116,14 @@ export async function start(config: ServiceConfig<'ingress'>, logger: Logger): P
       app, '/api/v1', intake, { maxBodyBytes: config.maxBodyBytes, budget },
       (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
     );
+    app.use('/api/v1', publishRoutes({
+      publishing,
+      listing: new EventListingRepository(db),
+      apiKeys: (hash) => findLiveApiKey(db, hash),
+      rateLimits: new KeyRateLimits(config.ingressReplicas),
+      maxBodyBytes: config.maxBodyBytes,
+      budget,
+    }));
     app.use('/api/v1', healthRoutes({ postgres: () => pingDatabase(db), rabbitmq: () => broker.isConnected() }));
     app.use('/api/v1', openApiRoutes(loadOpenApi(new URL('../../../openapi/ingress.yaml', import.meta.url))));
     if (config.nodeEnv !== 'production') app.use('/api/v1', deliverySinkRoutes(config.maxBodyBytes));

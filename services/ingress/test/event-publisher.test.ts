@@ -23,7 +23,7 @@ function heldPublisher(): MessagePublisher & { sent: string[]; confirm(index: nu
   return publisher;
 }
 
-const event: OutboxEvent = { id: 'e-1', provider: 'acme', externalId: 'x-1', type: 'order.created', correlationId: 'c-1' };
+const event: OutboxEvent = { id: 'e-1', workspaceId: '00000000-0000-0000-0000-000000000001', provider: 'acme', externalId: 'x-1', type: 'order.created', correlationId: 'c-1' };
 
 describe('publishEventMessages', () => {
   it('sends the event message and its event.received fact together, and resolves once both are confirmed', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
+import { DEFAULT_WORKSPACE_ID } from '@hookway/contracts';
 import { isDataException, type Knex } from '@hookway/db';
 import { createTestDatabase, waitFor, type TestDatabase } from '@hookway/testing';
 import { BatchedEventStore } from '../src/data-access/batched-event.store.js';
@@ -160,6 +161,7 @@ describe('BatchedEventStore on PostgreSQL', () => {
 
   const newEvent = (externalId: string, data: Record<string, unknown> = { n: 1 }): NewEvent => ({
     id: randomUUID(),
+    workspaceId: DEFAULT_WORKSPACE_ID,
     provider: 'acme',
     externalId,
     type: 'order.created',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitFor } from '@hookway/testing';
+import { seedWorkspace, waitFor } from '@hookway/testing';
 import { startHarness, takeMatching, type Harness } from './support.js';
 
 describe('events outbox relay', () => {
@@ -13,10 +13,11 @@ describe('events outbox relay', () => {
     await harness.stop();
   });
 
-  const insertUnpublished = async (receivedAgoMs: number): Promise<string> => {
+  const insertUnpublished = async (receivedAgoMs: number, workspaceId?: string): Promise<string> => {
     const id = crypto.randomUUID();
     await harness.database.db('events').insert({
       id,
+      ...(workspaceId ? { workspace_id: workspaceId } : {}),
       provider: 'globex',
       external_id: `relay_${id}`,
       type: 'invoice.paid',
@@ -36,7 +37,8 @@ describe('events outbox relay', () => {
     (await harness.database.db('events').where({ id }).first<{ published_at: Date | null }>('published_at')).published_at;
 
   it('when an accepted event was never confirmed by the broker, publishes its message and audit fact and marks it published', async () => {
-    const stranded = await insertUnpublished(60_000);
+    const workspaceId = await seedWorkspace(harness.database.db);
+    const stranded = await insertUnpublished(60_000, workspaceId);
     const inFlight = await insertUnpublished(0);
 
     const message = await takeMatching(harness.broker, harness.broker.topology.queues.events, (body) => body.eventId === stranded);
@@ -44,7 +46,8 @@ describe('events outbox relay', () => {
     expect(message.properties).toMatchObject({ messageId: stranded, correlationId: `corr-${stranded}` });
 
     const fact = await takeMatching(harness.broker, harness.broker.topology.queues.audit, (body) => body.factId === `event.received:${stranded}`);
-    expect(fact.body).toMatchObject({ entityId: stranded, action: 'received', actor: 'provider:globex' });
+    // The fact names the event's workspace, as the request path's does.
+    expect(fact.body).toMatchObject({ entityId: stranded, action: 'received', actor: 'provider:globex', workspaceId });
 
     await waitFor(async () => (await publishedAt(stranded)) ?? undefined, { what: 'the relayed row to be marked published' });
 

@@ -25,13 +25,13 @@ export interface Harness {
 
 export async function startHarness(
   label: string,
-  options: { logger?: Logger; configure?: (config: Config) => Config } = {},
+  options: { logger?: Logger; configure?: (config: Config) => Config; now?: () => Date } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(label);
   const broker = await createTestBroker(label, RETRY_SCHEDULE_MS);
   const base = testConfig({ databaseUrl: database.url, brokerPrefix: broker.prefix });
   const config = options.configure ? options.configure(base) : base;
-  const service = await start(config, options.logger ?? silentLogger('ingress'));
+  const service = await start(config, options.logger ?? silentLogger('ingress'), options.now ? { now: options.now } : {});
   return {
     database,
     broker,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { generateApiKey } from '@hookway/signing';
 import { createTestBroker, silentLogger, testConfig, type TestBroker } from '@hookway/testing';
 import { start } from '../src/main.js';
 import { acmeBody, acmeSignature, dataOf, RETRY_SCHEDULE_MS } from './support.js';
@@ -37,6 +38,18 @@ describe('ingress when PostgreSQL is unreachable', () => {
       success: false,
       error: { code: 'UNAVAILABLE', message: expect.any(String), details: {} },
     });
+    expect(response.headers['retry-after']).toBe('5');
+    expect(await broker.depth(broker.topology.queues.events)).toBe(0);
+  });
+
+  it('when a published event cannot be made durable (nor its key checked), returns 503 UNAVAILABLE with Retry-After', async () => {
+    const response = await request(url)
+      .post('/api/v1/events')
+      .set('authorization', `Bearer ${generateApiKey().key}`)
+      .send({ type: 'invoice.paid', data: {} });
+
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ success: false, error: { code: 'UNAVAILABLE', message: expect.any(String), details: {} } });
     expect(response.headers['retry-after']).toBe('5');
     expect(await broker.depth(broker.topology.queues.events)).toBe(0);
   });

@@ -1,14 +1,16 @@
-// The events table as ingress sees it: the idempotent multi-row insert that makes webhooks durable,
-// the duplicate lookup, and the outbox bookkeeping (published_at) for the request path and the relay.
+// The events table as ingress sees it: the idempotent multi-row insert that makes webhooks and published
+// events durable, the duplicate lookup, and the outbox bookkeeping (published_at) for the request path and
+// the relay.
 // The two statements every accepted webhook runs are prepared statements (no query builder, parsed once
 // per connection); the rest goes through knex.
-import { PreparedQueries, prepared, type Knex, type PreparedStatement } from '@hookway/db';
+import { PreparedQueries, prepared, type Knex, type PreparedStatement, type StatementRunner } from '@hookway/db';
 import type { EventStatus } from '@hookway/contracts';
 import type { OutboxEvent } from '../domain/event-publisher.js';
 import type { ExistingEvent, NewEvent } from '../domain/webhook-intake.js';
 
 interface OutboxRow {
   id: string;
+  workspace_id: string;
   provider: string;
   external_id: string;
   type: string;
@@ -16,11 +18,14 @@ interface OutboxRow {
 }
 
 function toOutboxEvent(row: OutboxRow): OutboxEvent {
-  return { id: row.id, provider: row.provider, externalId: row.external_id, type: row.type, correlationId: row.correlation_id };
+  return {
+    id: row.id, workspaceId: row.workspace_id, provider: row.provider, externalId: row.external_id, type: row.type, correlationId: row.correlation_id,
+  };
 }
 
 const EVENT_COLUMNS = [
   'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'raw_headers', 'raw_body', 'correlation_id',
+  'workspace_id',
 ] as const;
 
 /**
@@ -58,6 +63,7 @@ function pushEventValues(values: unknown[], event: NewEvent): void {
     JSON.stringify(event.rawHeaders),
     event.rawBody,
     event.correlationId,
+    event.workspaceId,
   );
 }
 
@@ -80,13 +86,13 @@ export class EventRepository {
   /**
    * One statement for the whole batch: inserts each event unless its (provider, external_id) exists,
    * even as a row inserted earlier by the same statement. For each event, true when it was new (its
-   * own id came back).
+   * own id came back). `runner` is a transaction to run in (by default a pooled connection of its own).
    */
-  async insertAllIfNew(events: readonly NewEvent[]): Promise<boolean[]> {
+  async insertAllIfNew(events: readonly NewEvent[], runner: StatementRunner = this.sql): Promise<boolean[]> {
     if (events.length === 0) return [];
     const values: unknown[] = [];
     for (const event of [...events].sort(byKey)) pushEventValues(values, event);
-    const rows = await this.sql.query<{ id: string }>(this.insertStatementFor(events.length), values);
+    const rows = await runner.query<{ id: string }>(this.insertStatementFor(events.length), values);
     const inserted = new Set(rows.map((row) => row.id));
     return events.map((event) => inserted.has(event.id));
   }
@@ -113,7 +119,7 @@ export class EventRepository {
   /** Unpublished events received before `olderThan`, oldest first, locked for this relay pass. */
   async claimUnpublished(trx: Knex.Transaction, limit: number, olderThan: Date): Promise<OutboxEvent[]> {
     const rows = (await trx('events')
-      .select('id', 'provider', 'external_id', 'type', 'correlation_id')
+      .select('id', 'workspace_id', 'provider', 'external_id', 'type', 'correlation_id')
       .whereNull('published_at')
       .where('received_at', '<', olderThan)
       .orderBy('received_at')

@@ -6,6 +6,7 @@ import type { SourceReader, SourceRecord } from '../domain/sources/source-catalo
 interface SourceRow {
   id: string;
   key: string;
+  workspace_id: string;
   verifier: VerifierConfig;
   mapping: SourceMapping;
   state: SourceState;
@@ -20,11 +21,12 @@ export class SourceRepository implements SourceReader {
 
   async listAll(): Promise<SourceRecord[]> {
     const rows = await this.db<SourceRow>('sources').select(
-      'id', 'key', 'verifier', 'mapping', 'state', 'rate_limit', 'secret_sealed', 'previous_secret_sealed', 'previous_secret_expires_at',
+      'id', 'key', 'workspace_id', 'verifier', 'mapping', 'state', 'rate_limit', 'secret_sealed', 'previous_secret_sealed', 'previous_secret_expires_at',
     );
     return rows.map((row) => ({
       id: row.id,
       key: row.key,
+      workspaceId: row.workspace_id,
       verifier: row.verifier,
       mapping: row.mapping,
       state: row.state,

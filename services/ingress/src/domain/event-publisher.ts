@@ -14,6 +14,8 @@ export interface MessagePublisher {
 /** What the messages are built from: a row of the events table. */
 export interface OutboxEvent {
   id: string;
+  /** Its workspace, which its event.received fact names. */
+  workspaceId: string;
   provider: string;
   externalId: string;
   type: string;
@@ -38,6 +40,7 @@ export async function publishEventMessages(broker: MessagePublisher, event: Outb
       actor: `provider:${event.provider}`,
       ...correlation,
       details: { provider: event.provider, type: event.type, externalId: event.externalId },
+      workspaceId: event.workspaceId,
     })),
   ]);
 }

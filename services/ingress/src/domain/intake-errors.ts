@@ -1,5 +1,5 @@
-// Why intake refuses a webhook, in the domain's words. The HTTP edge (entry-points/http/errors.ts) decides
-// the status, code and headers of each.
+// Why intake refuses a webhook or a published event, in the domain's words. The HTTP edge
+// (entry-points/http/errors.ts) decides the status, code and headers of each.
 
 /** No source is served under this key. */
 export class UnknownSourceError extends Error {
@@ -49,5 +49,25 @@ export class StorageUnavailableError extends Error {
   constructor(cause?: unknown) {
     super('the event could not be stored; retry later', cause === undefined ? undefined : { cause });
     this.name = 'StorageUnavailableError';
+  }
+}
+
+/** One event of a batch cannot become an event; the whole batch is refused. */
+export class InvalidBatchItemError extends InvalidPayloadError {
+  constructor(
+    /** The position of the first bad event in `events`. */
+    readonly index: number,
+    problems: readonly PayloadProblem[],
+  ) {
+    super(`events[${index}] is not a valid event; nothing of the batch was stored`, problems);
+    this.name = 'InvalidBatchItemError';
+  }
+}
+
+/** The Idempotency-Key was used, within its window, for a request with another body. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly key: string) {
+    super('this Idempotency-Key was already used with a different request; use a new key for a new request');
+    this.name = 'IdempotencyKeyReusedError';
   }
 }

@@ -3,16 +3,19 @@
 // latency, never an event). Publishes run in the background and are drained on shutdown.
 import { randomUUID } from 'node:crypto';
 import { auditFact, type EventStatus } from '@hookway/contracts';
-import { isDatabaseUnavailable, isDataException } from '@hookway/db';
 import { errorFields, logsDebug, type Logger } from '@hookway/logger';
-import { publishEventMessages, type MessagePublisher } from './event-publisher.js';
+import type { MessagePublisher } from './event-publisher.js';
+import { EventRelease } from './event-release.js';
 import { snapshotHeaders } from './header-snapshot.js';
-import { InvalidPayloadError, StorageUnavailableError, UnknownSourceError } from './intake-errors.js';
+import { StorageUnavailableError, UnknownSourceError } from './intake-errors.js';
 import { decodeBody, parseJsonBody } from './json-body.js';
 import type { ProviderLookup, RequestHeaders, WebhookProvider } from './providers/provider.js';
+import { durably } from './storage-errors.js';
 
 export interface NewEvent {
   id: string;
+  /** The source's workspace for a webhook, the key's for a published event. */
+  workspaceId: string;
   provider: string;
   externalId: string;
   type: string;
@@ -57,9 +60,11 @@ export interface WebhookIntakeDeps {
 }
 
 export class WebhookIntake {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly released: EventRelease;
 
-  constructor(private readonly deps: WebhookIntakeDeps) {}
+  constructor(private readonly deps: WebhookIntakeDeps) {
+    this.released = new EventRelease({ marks: deps.events, broker: deps.broker, logger: deps.logger });
+  }
 
   isKnownProvider(name: string): boolean {
     return this.deps.providers.get(name) !== undefined;
@@ -81,70 +86,34 @@ export class WebhookIntake {
 
     const event: NewEvent = {
       id: randomUUID(),
+      workspaceId: provider.workspaceId,
       provider: provider.name,
       ...webhook,
       rawHeaders: snapshotHeaders(input.headers, this.deps.providers.secretHeaders()),
       rawBody,
       correlationId: input.requestId,
     };
-    if (await this.store(() => this.deps.events.insertIfNew(event))) {
+    if (await durably(() => this.deps.events.insertIfNew(event))) {
       // At debug, and only built when kept: winston formats a line before its level is checked, and a
       // line per accepted webhook was a measurable share of ingress CPU.
       if (logsDebug(this.deps.logger)) {
-        this.logFor(event).debug('webhook accepted', { eventId: event.id, type: event.type, externalId: event.externalId });
+        this.released.logFor(event).debug('webhook accepted', { eventId: event.id, type: event.type, externalId: event.externalId });
       }
-      this.track(this.publishAccepted(event));
+      this.released.release(event);
       return { eventId: event.id, status: 'pending', duplicate: false };
     }
 
-    const existing = await this.store(() => this.deps.events.findByExternalId(event.provider, event.externalId));
+    const existing = await durably(() => this.deps.events.findByExternalId(event.provider, event.externalId));
     // Only possible if the original was deleted between the two statements; the sender retries.
     if (!existing) throw new StorageUnavailableError();
-    this.logFor(event).info('duplicate webhook', { eventId: existing.id, externalId: event.externalId });
-    this.track(this.publishDuplicate(existing.id, event));
+    this.released.logFor(event).info('duplicate webhook', { eventId: existing.id, externalId: event.externalId });
+    this.released.track(this.publishDuplicate(existing.id, event));
     return { eventId: existing.id, status: existing.status, duplicate: true };
   }
 
   /** Resolves once every background publish started so far has finished. */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private async store<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) throw new StorageUnavailableError(error);
-      if (isDataException(error)) {
-        const message = 'the payload holds a value that cannot be stored';
-        throw new InvalidPayloadError(message, [{ path: '/', message }]);
-      }
-      throw error;
-    }
-  }
-
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
-  }
-
-  /** The request's logger, made only when a line is written: most accepted webhooks write none. */
-  private logFor(event: NewEvent): Logger {
-    return this.deps.logger.child({ correlationId: event.correlationId, provider: event.provider });
-  }
-
-  private async publishAccepted(event: NewEvent): Promise<void> {
-    try {
-      await publishEventMessages(this.deps.broker, event);
-    } catch (error) {
-      this.logFor(event).warn('event not published yet; the outbox relay will retry', { eventId: event.id, ...errorFields(error) });
-      return;
-    }
-    try {
-      await this.deps.events.markPublished([event.id]);
-    } catch (error) {
-      this.logFor(event).warn('event published but not marked; the relay may publish it again', { eventId: event.id, ...errorFields(error) });
-    }
+    await this.released.drain();
   }
 
   private async publishDuplicate(eventId: string, event: NewEvent): Promise<void> {
@@ -157,9 +126,10 @@ export class WebhookIntake {
         actor: `provider:${event.provider}`,
         correlationId: event.correlationId,
         details: { provider: event.provider, externalId: event.externalId, type: event.type },
+        workspaceId: event.workspaceId,
       }));
     } catch (error) {
-      this.logFor(event).warn('could not publish the event.duplicate audit fact', { eventId, ...errorFields(error) });
+      this.released.logFor(event).warn('could not publish the event.duplicate audit fact', { eventId, ...errorFields(error) });
     }
   }
 }

@@ -33,6 +33,8 @@ export interface SourceRateLimiter {
 export interface WebhookProvider {
   /** The source key: the path segment and the `provider` of its events. */
   readonly name: string;
+  /** The workspace the source belongs to, and so every event it receives. */
+  readonly workspaceId: string;
   readonly state: SourceState;
   /** Headers that carry this provider's credentials; they are redacted from the stored snapshot. */
   readonly secretHeaders: readonly string[];

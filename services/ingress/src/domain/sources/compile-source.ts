@@ -1,12 +1,14 @@
 // Turns one source's configuration into the provider ingress runs: its verifier over the raw bytes with the
 // secrets in force (the previous one only until its grace window closes), its mapping, and its rate limiter.
-import { credentialHeaders, type SourceMapping, type SourceRateLimit, type SourceState, type VerifierConfig } from '@hookway/contracts';
+import { credentialHeaders, DEFAULT_WORKSPACE_ID, type SourceMapping, type SourceRateLimit, type SourceState, type VerifierConfig } from '@hookway/contracts';
 import type { SourceRateLimiter, WebhookProvider } from '../providers/provider.js';
 import { createMapping } from './mapping.js';
 import { createVerifier } from './verifiers.js';
 
 export interface SourceDefinition {
   key: string;
+  /** Absent for the built-in sources: they belong to the default workspace. */
+  workspaceId?: string;
   verifier: VerifierConfig;
   mapping: SourceMapping;
   state: SourceState;
@@ -32,6 +34,7 @@ export function compileSource(
   const withPrevious = secrets.previous === undefined ? current : [...current, secrets.previous];
   return {
     name: definition.key,
+    workspaceId: definition.workspaceId ?? DEFAULT_WORKSPACE_ID,
     state: definition.state,
     secretHeaders: credentialHeaders(definition.verifier),
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),

@@ -8,6 +8,8 @@ export interface RateDecision {
   remaining: number;
   /** Seconds until a token is available again (0 when allowed). */
   retryAfterSeconds: number;
+  /** Seconds until the bucket is full again (0 when it is full). */
+  resetSeconds: number;
 }
 
 export class TokenBucket {
@@ -29,9 +31,18 @@ export class TokenBucket {
     this.updatedAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      return { allowed: true, remaining: Math.floor(this.tokens), retryAfterSeconds: 0 };
+      return { allowed: true, remaining: Math.floor(this.tokens), retryAfterSeconds: 0, resetSeconds: this.secondsUntilFull() };
     }
-    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.perSecond)) };
+    return {
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.perSecond)),
+      resetSeconds: this.secondsUntilFull(),
+    };
+  }
+
+  private secondsUntilFull(): number {
+    return Math.ceil((this.burst - this.tokens) / this.perSecond);
   }
 }
 

@@ -2,7 +2,7 @@
 // source. Reloaded whole (the table is small) when PostgreSQL notifies a change at commit, after every
 // reconnect of that notification stream, and every refresh interval in case a notification was missed;
 // reloads that are asked for while one runs are folded into one more.
-import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
+import { PUBLISHED_EVENT_PROVIDER, type SourceMapping, type SourceRateLimit, type SourceState, type VerifierConfig } from '@hookway/contracts';
 import { errorFields, type Logger } from '@hookway/logger';
 import { secretHeaderNames } from '../header-snapshot.js';
 import type { ProviderLookup, WebhookProvider } from '../providers/provider.js';
@@ -13,6 +13,7 @@ import { replicaShare, TokenBucket } from './rate-limiter.js';
 export interface SourceRecord {
   id: string;
   key: string;
+  workspaceId: string;
   verifier: VerifierConfig;
   mapping: SourceMapping;
   state: SourceState;
@@ -107,6 +108,12 @@ export class SourceCatalog implements ProviderLookup {
     const byKey = new Map<string, WebhookProvider>();
     const buckets = new Map<string, TokenBucket>();
     for (const record of records) {
+      // Events of provider `api` are the ones workspaces publish themselves; a source by that name would
+      // let its senders pass for a workspace's own application. Management refuses the key; this is the backstop.
+      if (record.key === PUBLISHED_EVENT_PROVIDER) {
+        this.deps.logger.error('source cannot be served: its key is reserved for published events', { source: record.key });
+        continue;
+      }
       try {
         byKey.set(record.key, this.compile(record, buckets));
       } catch (error) {

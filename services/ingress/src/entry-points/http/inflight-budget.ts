@@ -1,4 +1,4 @@
-// Load shedding for the webhook route. Each webhook in hand costs memory several times its body (the
+// Load shedding for the webhook and publish routes. Each webhook in hand costs memory several times its body (the
 // raw bytes, the decoded text, the parsed JSON, the row being written). Without a bound, providers
 // sending large bodies faster than PostgreSQL takes them grew ingress until V8 ran out of heap and
 // the process died with every request in hand. The budget admits a webhook before its body is read
@@ -22,12 +22,12 @@ export class InflightBudget {
   }
 
   /** Admits the request or answers 503; the bytes it took are given back when its response closes. */
-  admit(onRefused: (provider: string) => void = () => undefined): RequestHandler<{ provider: string }> {
+  admit<P extends Record<string, string> = Record<string, string>>(onRefused: (params: P) => void = () => undefined): RequestHandler<P> {
     return (req, res, next) => {
       const cost = this.costOf(req.headers['content-length']);
       // One webhook is always admitted, however large: the limit bounds concurrency, never a single body.
       if (this.used > 0 && this.used + cost > this.limitBytes) {
-        onRefused(req.params.provider);
+        onRefused(req.params);
         next(unavailable('ingress has as many webhooks in hand as it may hold; retry shortly'));
         return;
       }

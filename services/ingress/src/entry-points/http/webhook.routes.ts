@@ -59,7 +59,7 @@ export function mountWebhookRoutes(
   app.post(
     `${basePath}/webhooks/:provider`,
     knownProvider,
-    budget.admit((provider) => count(provider, 'UNAVAILABLE')),
+    budget.admit<{ provider: string }>(({ provider }) => count(provider, 'UNAVAILABLE')),
     express.raw({ type: () => true, limit: maxBodyBytes }),
     async (req, res) => {
       try {
