@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from '@hookway/db';
+import { generateApiKey } from '@hookway/signing';
 import { abortOnSignalsAndWatchdog, Cleanup } from './lib/cleanup.js';
 import { fullSpeed, paced, type FullSpeedResult } from './lib/load.js';
 import { bareHttpCeiling, postgresCeiling, rabbitCeiling } from './lib/machine-limits.js';
 import { BENCH_DELIVERY_FILTER, BENCH_ORDERING_SUBJECTS, parseOptions, type BenchOptions } from './lib/options.js';
 import { profileText, summariseProfiles } from './lib/profile.js';
+import { publishLoad } from './lib/publish.js';
 import { Receiver } from './lib/receiver.js';
 import {
   checkTargets, cpuTable, machineInfo, markdownTable, writeResults,
@@ -127,12 +129,22 @@ function deliveryFigures(phase: DeliveryPhase, receiver: Receiver, sampler: Samp
   };
 }
 
+/** A workspace and an events:publish key without a rate limit, for the publish phase. */
+async function seedPublishKey(db: Knex): Promise<string> {
+  const [workspace] = await db('workspaces').insert({ slug: `bench-${Date.now()}`, name: 'Bench' }).returning<Array<{ id: string }>>('id');
+  const generated = generateApiKey();
+  await db('api_keys').insert({
+    workspace_id: workspace!.id, name: 'bench', key_hash: generated.hash, key_prefix: generated.displayPrefix, scopes: ['events:publish'], created_by: 'bench',
+  });
+  return generated.key;
+}
+
 function workPerEvent(before: DatabaseWork, after: DatabaseWork, events: number): DatabaseWorkPerEvent | undefined {
   if (events === 0) return undefined;
   const per = (key: keyof DatabaseWork): number => round((after[key] - before[key]) / events, 2);
   return {
     commits: per('commits'), rollbacks: per('rollbacks'), rowsFetched: per('rowsFetched'),
-    rowsInserted: per('rowsInserted'), rowsUpdated: per('rowsUpdated'), rowsDeleted: per('rowsDeleted'),
+    rowsInserted: per('rowsInserted'), rowsUpdated: per('rowsUpdated'), rowsDeleted: per('rowsDeleted'), messages: per('messages'),
   };
 }
 
@@ -237,6 +249,12 @@ async function main(): Promise<number> {
       load: loadFigures(ingressLoad), durability, backlog: ingressBacklog,
       databaseWorkPerEvent: workPerEvent(ingressWork, await running.databaseWork(), ingressLoad.accepted.size),
     };
+    sampler.enter('publish: full speed');
+    log(`publish API at full speed for ${options.durations.ingressS} s (a workspace key; nothing subscribes to provider api)`);
+    const publishKey = await seedPublishKey(running.database.db);
+    results.publish = await publishLoad({
+      baseUrl: running.ingressUrl, key: publishKey, durationMs: options.durations.ingressS * 1000, connections: options.connections, signal,
+    });
     const phases: Record<'ingress' | 'paced' | 'full', DeliveryPhase | undefined> = { ingress: undefined, paced: undefined, full: undefined };
     phases.ingress = {
       accepted: ingressLoad.accepted, loadStartedAt: ingressStartedAt, loadEndedAt: ingressEndedAt, backlogEndedAt: now(),

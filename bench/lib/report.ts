@@ -7,6 +7,7 @@ import type { FullSpeedResult, PacedResult } from './load.js';
 import type { PostgresCeiling, RabbitCeiling } from './machine-limits.js';
 import { BENCH_ORDERING_SUBJECTS, type BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
+import type { PublishLoadResult } from './publish.js';
 import type { PhaseCpu, QueueDepth, Sample } from './sampler.js';
 import type { StageBreakdown } from './stages.js';
 import { round, type Distribution } from './stats.js';
@@ -65,7 +66,7 @@ export interface Deliveries {
 }
 
 /** PostgreSQL work for a phase (pg_stat_database), divided by the events accepted in it. */
-export type DatabaseWorkPerEvent = Record<'commits' | 'rollbacks' | 'rowsFetched' | 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted', number>;
+export type DatabaseWorkPerEvent = Record<'commits' | 'rollbacks' | 'rowsFetched' | 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted' | 'messages', number>;
 
 export interface Backlog {
   deliveredAll: boolean;
@@ -99,6 +100,8 @@ export interface BenchResults {
   };
   suite?: { prefix: string; database: string; services: { name: string; pid: number }[]; logDir: string };
   ingress?: { load: LoadFigures; durability: Durability; backlog: Backlog; databaseWorkPerEvent?: DatabaseWorkPerEvent };
+  /** POST /api/v1/events at full speed, right after the webhooks' phase (same connections and duration). */
+  publish?: PublishLoadResult;
   endToEnd: {
     paced?: {
       load: Omit<PacedResult, 'accepted'> & { acceptedCount: number };
@@ -174,9 +177,30 @@ function backlogText(backlog: Backlog): string {
   return `${part(backlog.deliveredAll, backlog.deliverySeconds)} / ${part(backlog.auditEmpty, backlog.auditSeconds)}`;
 }
 
+/** Our processes' CPU in the phases of a load, per event it got accepted: the pipeline's cost, process by process. */
+export function cpuPerEvent(results: BenchResults, phases: readonly string[], events: number): Record<string, number> {
+  const perProcess: Record<string, number> = {};
+  if (events === 0) return perProcess;
+  for (const phase of results.cpu.filter((candidate) => phases.includes(candidate.phase))) {
+    for (const [name, seconds] of Object.entries(phase.cpuSeconds)) {
+      if (name === 'other work' || name === 'harness' || name === 'bare http server') continue;
+      perProcess[name] = (perProcess[name] ?? 0) + (seconds * 1000) / events;
+    }
+  }
+  return perProcess;
+}
+
+function cpuPerEventText(results: BenchResults, phases: readonly string[], events: number): string {
+  const perProcess = Object.entries(cpuPerEvent(results, phases, events)).filter(([, ms]) => ms >= 0.005);
+  if (perProcess.length === 0) return 'n/a';
+  const pipeline = perProcess.filter(([name]) => name !== 'receiver').reduce((sum, [, ms]) => sum + ms, 0);
+  return `${number(pipeline, 2)} ms pipeline (receiver aside): ${perProcess.map(([name, ms]) => `${name} ${number(ms, 2)}`).join(', ')}`;
+}
+
 function workText(work: DatabaseWorkPerEvent | undefined): string {
   if (!work) return 'n/a';
-  return `${number(work.commits, 1)} commits, ${number(work.rowsInserted, 1)} rows inserted, ${number(work.rowsUpdated, 1)} updated, ${number(work.rowsFetched, 1)} fetched`;
+  return `${number(work.commits, 1)} commits, ${number(work.rowsInserted, 1)} rows inserted, ${number(work.rowsUpdated, 1)} updated, `
+    + `${number(work.rowsFetched, 1)} fetched; ${number(work.messages, 2)} RabbitMQ messages`;
 }
 
 function statusText(counts: Record<string, number>): string {
@@ -242,6 +266,11 @@ export function markdownTable(results: BenchResults): string {
     }
     row('Backlog: deliveries done / audit queue empty before the next phase', backlogText(ingress.backlog));
     row('PostgreSQL work per accepted event (whole pipeline)', workText(ingress.databaseWorkPerEvent));
+    if (results.publish) {
+      const { publish } = results;
+      row('Publish API (POST /api/v1/events, same connections) accepted per second',
+        `${number(publish.acceptedPerSecond)}/s beside webhooks' ${number(ingress.load.acceptedPerSecond)}/s (p50 ${ms(publish.latencyMs.p50)}, p99 ${ms(publish.latencyMs.p99)}, errors ${number(publish.errors)})`);
+    }
   }
 
   if (endToEnd.paced) {
@@ -265,6 +294,7 @@ export function markdownTable(results: BenchResults): string {
     row('Max queue depth', depthText(deliveries.maxDepth));
     row('Backlog: deliveries done / audit queue empty before the next phase', backlogText(backlog));
     row('PostgreSQL work per accepted event', workText(endToEnd.paced.databaseWorkPerEvent));
+    row('CPU ms per accepted event, by process (load + drain)', cpuPerEventText(results, ['e2e: paced', 'e2e: paced drain'], load.acceptedCount));
   }
 
   if (endToEnd.fullSpeed) {
@@ -277,6 +307,7 @@ export function markdownTable(results: BenchResults): string {
     row('Max queue depth', depthText(deliveries.maxDepth));
     row('Backlog: deliveries done / audit queue empty at the end', backlogText(backlog));
     row('PostgreSQL work per accepted event', workText(endToEnd.fullSpeed.databaseWorkPerEvent));
+    row('CPU ms per accepted event, by process (load + drain)', cpuPerEventText(results, ['e2e: full speed', 'e2e: full speed drain'], load.acceptedCount));
   }
 
   const services = Object.entries(results.memory);

@@ -29,6 +29,8 @@ export interface ServiceProcess {
   pid: number;
   child: ChildProcess;
   logFile: string;
+  /** Its operations endpoint (/metrics). */
+  opsPort: number;
 }
 
 export interface DatabaseWork {
@@ -38,6 +40,8 @@ export interface DatabaseWork {
   rowsInserted: number;
   rowsUpdated: number;
   rowsDeleted: number;
+  /** Messages RabbitMQ confirmed to the services (hookway_broker_messages_confirmed_total, summed). */
+  messages: number;
 }
 
 export interface Suite {
@@ -158,17 +162,18 @@ export async function startSuite(
     const logFile = join(logDir, `${name}.log`);
     const fd = openSync(logFile, 'a');
     const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const opsPort = await freePort();
     const child = spawn(process.execPath, [...profile, join('services', name, 'dist', 'main.js')], {
       cwd: repoRoot,
       // Each service also serves its operations endpoint (health, metrics) on a port of its own.
-      env: { ...baseEnv, ...env, OPS_PORT: String(await freePort()) },
+      env: { ...baseEnv, ...env, OPS_PORT: String(opsPort) },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
     cleanup.add(`stop ${name} (pid ${child.pid ?? '?'})`, () => terminate(child, 15_000));
     child.once('exit', (code, exitSignal) => exits.set(name, String(exitSignal ?? code)));
     if (child.pid === undefined) throw new Error(`${name} could not be started`);
-    services.push({ name, pid: child.pid, child, logFile });
+    services.push({ name, pid: child.pid, child, logFile, opsPort });
   }
 
   let stopping = false;
@@ -236,9 +241,18 @@ export async function startSuite(
           database.db.raw('tup_fetched::float8 AS "rowsFetched"'), database.db.raw('tup_inserted::float8 AS "rowsInserted"'),
           database.db.raw('tup_updated::float8 AS "rowsUpdated"'), database.db.raw('tup_deleted::float8 AS "rowsDeleted"'),
         );
-      return row;
+      return { ...row, messages: await confirmedMessages(services) };
     },
   };
+}
+
+/** The messages every service has had confirmed so far, from their /metrics. */
+async function confirmedMessages(services: readonly ServiceProcess[]): Promise<number> {
+  const counts = await Promise.all(services.map(async ({ opsPort }) => {
+    const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    return [...text.matchAll(/^hookway_broker_messages_confirmed_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  }));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** Removes the service logs (kept when the run failed, so they can be read). */

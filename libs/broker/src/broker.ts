@@ -184,6 +184,9 @@ export class Broker {
     await this.publishContent(exchange, routingKey, Buffer.from(JSON.stringify(body)), options);
   }
 
+  /** Messages the broker confirmed, per exchange, since this process connected (metrics: messages per event). */
+  readonly confirmedByExchange = new Map<string, number>();
+
   private async publishContent(exchange: string, routingKey: string, content: Buffer, options: PublishOptions): Promise<void> {
     const channel = this.publisher;
     if (!channel || !this.connected) throw new BrokerUnavailableError();
@@ -207,7 +210,10 @@ export class Broker {
           (error: unknown) => {
             clearTimeout(timer);
             if (error) reject(new BrokerUnavailableError(`broker did not confirm the message: ${error instanceof Error ? error.message : 'nack'}`));
-            else resolve();
+            else {
+              this.confirmedByExchange.set(exchange, (this.confirmedByExchange.get(exchange) ?? 0) + 1);
+              resolve();
+            }
           },
         );
       } catch (error) {

@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig, type Config, type ServiceConfig, type ServiceName } from '@hookway/config';
 import { createLogger, errorFields, type Logger } from '@hookway/logger';
 
-export { checkDependencies, createMetricsRegistry, startOpsServer, type OpsServer, type ReadinessCheck } from './ops.js';
+export { checkDependencies, createMetricsRegistry, startOpsServer, watchBrokerPublishes, type OpsServer, type ReadinessCheck } from './ops.js';
 export { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 export { Resources, startWith, type Stop } from './resources.js';
 

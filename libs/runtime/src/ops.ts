@@ -4,7 +4,8 @@
 // declared, migrations current; 503 while draining for shutdown).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { Broker } from '@hookway/broker';
 
 export type ReadinessCheck = () => Promise<unknown> | boolean;
 
@@ -103,4 +104,18 @@ export async function startOpsServer(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+/** hookway_broker_messages_confirmed_total{exchange}: what this process published, counted when RabbitMQ confirmed it. */
+export function watchBrokerPublishes(registry: Registry, broker: Pick<Broker, 'confirmedByExchange'>): void {
+  new Counter({
+    name: 'hookway_broker_messages_confirmed_total',
+    help: 'Messages this process published that RabbitMQ confirmed, by exchange',
+    labelNames: ['exchange'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [exchange, count] of broker.confirmedByExchange) this.inc({ exchange }, count);
+    },
+  });
 }

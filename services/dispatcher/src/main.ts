@@ -4,7 +4,7 @@ import type { ServiceConfig } from '@hookway/config';
 import type { ConsumeHandler } from '@hookway/broker';
 import { errorFields, type Logger } from '@hookway/logger';
 import {
-  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, repeatEvery, runMain,
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, repeatEvery, runMain,
   secretBoxFor, startOpsServer, startWith, watchUnopenable,
 } from '@hookway/runtime';
 import { EventRepository } from './data-access/event.repository.js';
@@ -50,6 +50,7 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     const retryPolicy = new RetryPolicy(config.retryScheduleMs);
 
     const registry = createMetricsRegistry('dispatcher');
+    watchBrokerPublishes(registry, broker);
     const unopenable = watchUnopenable(db, secretBox, registry);
     const metrics = dispatcherMetrics(registry);
     watchQueueDepths(registry, broker);
