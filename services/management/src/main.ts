@@ -7,10 +7,10 @@ import { findLiveApiKey, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
-  checkSealingKeys, connectInfrastructure, createMetricsRegistry, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
   watchUnopenable,
 } from '@hookway/runtime';
-import { generateSigningSecret } from '@hookway/signing';
+import { generateApiKey, generateSigningSecret } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
 import { DeadLetterReplayRepository } from './data-access/dead-letter-replay.repository.js';
 import { DeliveryAttemptRepository } from './data-access/delivery-attempt.repository.js';
@@ -21,6 +21,9 @@ import { JobFactRepository } from './data-access/job-fact.repository.js';
 import { OverviewRepository } from './data-access/overview.repository.js';
 import { ReplayRequestRepository } from './data-access/replay-request.repository.js';
 import { transactional } from './data-access/unit-of-work.js';
+import { ApiKeyRepository } from './data-access/api-key.repository.js';
+import { WorkspaceRepository, workspaceTransactions } from './data-access/workspace.repository.js';
+import { WorkspaceService } from './domain/workspace.service.js';
 import { BulkReplayService } from './domain/bulk-replay.service.js';
 import { EndpointProbeService } from './domain/endpoint-probe.service.js';
 import { EventViews } from './domain/event-views.js';
@@ -52,6 +55,7 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
     const infrastructure = await connectInfrastructure(config, logger, 'management', { resources });
     const { db, broker } = infrastructure;
     const registry = createMetricsRegistry('management');
+    watchBrokerPublishes(registry, broker);
     const openApi = loadOpenApi(new URL('../../../openapi/management.yaml', import.meta.url));
 
     const guard = new SsrfGuard(config.outboundAllowCidrs);
@@ -155,6 +159,13 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
         rotationGraceMs: config.rotationGraceMs,
       }),
       overview: new OverviewRepository(db),
+      workspaceService: new WorkspaceService({
+        inTransaction: workspaceTransactions(db),
+        workspaces: new WorkspaceRepository(db),
+        apiKeys: new ApiKeyRepository(db),
+        publisher: broker,
+        generateKey: generateApiKey,
+      }),
     }));
     app.use(notFoundHandler());
     app.use(errorHandler());

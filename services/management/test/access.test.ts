@@ -62,7 +62,7 @@ describe('management access, health and integrations', () => {
     const response = await fx.get('/api/v1/integrations?provider=acme&activeOnly=true');
     expect(Object.keys(dataOf<object[]>(response)[0]!).sort()).toEqual([
       'consecutiveFailures', 'createdAt', 'description', 'disabledReason', 'eventTypes', 'filter', 'headers', 'id', 'name', 'ordering',
-      'orderingOnDead', 'provider', 'rateLimit', 'state', 'updatedAt', 'url', 'verifiedAt',
+      'orderingOnDead', 'provider', 'rateLimit', 'state', 'updatedAt', 'url', 'verifiedAt', 'workspaceId',
     ]);
     expect(dataOf<unknown[]>(response)[0]).toMatchObject({ name: 'acme orders', eventTypes: ['order.*'], headers: { 'x-team': 'ops' }, state: 'active' });
     expect(response.text).not.toContain('sealed');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import {
   appendAuditChain, dataOf, errorOf, idsOf, metaOf, insertAttempt, insertEvent, insertIntegration, insertJob, startManagement, type ManagementFixture, type SeedAuditFact,
 } from './management-fixture.js';
+import { narrowedBearer } from './workspace-helpers.js';
 
 describe('GET /deliveries', () => {
   let fx: ManagementFixture;
@@ -97,8 +98,11 @@ describe('GET /audit-entries and /audit-entries/verify', () => {
     expect(metaOf(response)).toEqual({ page: 1, pageSize: 2, total: 3, totalPages: 2 });
     expect(Object.keys(dataOf<object[]>(response)[0]!).sort()).toEqual([
       'action', 'actor', 'correlationId', 'details', 'entityId', 'entityType', 'factId', 'hash', 'id', 'occurredAt', 'prevHash', 'recordedAt',
+      'workspaceId',
     ]);
-    expect(dataOf<unknown[]>(response)[1]).toMatchObject({ factId: 'replay.requested:r-1', actor: 'ops-user', correlationId: null, details: { reason: 'outage' } });
+    expect(dataOf<unknown[]>(response)[1]).toMatchObject({
+      factId: 'replay.requested:r-1', actor: 'ops-user', correlationId: null, details: { reason: 'outage' }, workspaceId: null,
+    });
   });
 
   it('filters by entityType, entityId and action', async () => {
@@ -141,6 +145,59 @@ describe('GET /audit-entries and /audit-entries/verify', () => {
     const tampered = appended[1_500]!;
     await fx.db('audit_entries').where({ id: tampered }).update({ actor: 'someone-else' });
     expect(dataOf(await fx.get('/api/v1/audit-entries/verify'))).toEqual({ valid: false, checked: 1_504, firstInvalidId: tampered });
+  });
+
+  describe('with entries about workspaces', () => {
+    const teamA = '0b7c1e52-4d8f-4a3e-9c21-5f6a7b8c9d0e';
+    const teamB = '7e6d5c4b-3a29-4f18-8e07-d6c5b4a39281';
+    let workspaced: number[];
+
+    beforeEach(async () => {
+      // Hashed with their workspace, as the audit service appends them; the column holds it too.
+      workspaced = await appendAuditChain(fx.db, [
+        { factId: 'integration.created:a-1', entityType: 'integration', entityId: 'a-1', action: 'created', actor: 'team-a-key', details: {}, workspaceId: teamA },
+        { factId: 'integration.created:b-1', entityType: 'integration', entityId: 'b-1', action: 'created', actor: 'team-b-key', details: {}, workspaceId: teamB },
+      ]);
+      await fx.db('audit_entries').where({ id: workspaced[0] }).update({ workspace_id: teamA });
+      await fx.db('audit_entries').where({ id: workspaced[1] }).update({ workspace_id: teamB });
+    });
+
+    it('lists each entry with its workspace, null for the entries about none, and operators filter by workspaceId', async () => {
+      const all = dataOf<{ id: number; workspaceId: string | null }[]>(await fx.get('/api/v1/audit-entries'));
+      expect(all.map((entry) => [entry.id, entry.workspaceId])).toEqual([
+        [workspaced[1], teamB], [workspaced[0], teamA], [ids[2], null], [ids[1], null], [ids[0], null],
+      ]);
+      expect(await listed(`?workspaceId=${teamA}`)).toEqual([workspaced[0]]);
+    });
+
+    it('a caller narrowed to a workspace sees only its entries; a filter naming another workspace lists nothing', async () => {
+      const asTeamA = narrowedBearer(fx, 'team-a-lead', 'webhooks:read', teamA);
+      const own = await fx.http.get('/api/v1/audit-entries').set('authorization', asTeamA);
+      expect([own.status, idsOf<number>(own)]).toEqual([200, [workspaced[0]]]);
+      expect(metaOf(own)).toMatchObject({ total: 1 });
+      const other = await fx.http.get(`/api/v1/audit-entries?workspaceId=${teamB}`).set('authorization', asTeamA);
+      expect([other.status, idsOf(other), metaOf(other)]).toEqual([200, [], { page: 1, pageSize: 20, total: 0, totalPages: 0 }]);
+      expect(idsOf(await fx.http.get('/api/v1/audit-entries?entityType=integration').set('authorization', asTeamA))).toEqual([workspaced[0]]);
+    });
+
+    it('verifies a chain of entries with and without a workspace; only an operator may (403 OPERATOR_ONLY when narrowed)', async () => {
+      expect(dataOf(await fx.get('/api/v1/audit-entries/verify'))).toEqual({ valid: true, checked: 5, firstInvalidId: null });
+      const narrowed = await fx.http.get('/api/v1/audit-entries/verify').set('authorization', narrowedBearer(fx, 'team-a-lead', 'webhooks:read', teamA));
+      expect([narrowed.status, errorOf(narrowed).code]).toEqual([403, 'OPERATOR_ONLY']);
+    });
+
+    it.each([
+      ['moved to another workspace', { workspace_id: teamB }],
+      ['stripped of its workspace', { workspace_id: null }],
+    ])('when an entry is %s in SQL, verify names that entry', async (_case, change) => {
+      await fx.db('audit_entries').where({ id: workspaced[0] }).update(change);
+      expect(dataOf(await fx.get('/api/v1/audit-entries/verify'))).toEqual({ valid: false, checked: 4, firstInvalidId: workspaced[0] });
+    });
+
+    it('when an entry without a workspace is given one in SQL, verify names that entry', async () => {
+      await fx.db('audit_entries').where({ id: ids[1] }).update({ workspace_id: teamA });
+      expect(dataOf(await fx.get('/api/v1/audit-entries/verify'))).toEqual({ valid: false, checked: 2, firstInvalidId: ids[1] });
+    });
   });
 
   it('when the log is empty, verify reports it valid with nothing checked', async () => {

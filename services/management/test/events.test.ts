@@ -43,7 +43,7 @@ describe('GET /events, /events/:id and the processing status', () => {
     expect(idsOf(response)).toEqual(named('e2', 'e3', 'e1', 'e4'));
     expect(metaOf(response)).toEqual({ page: 1, pageSize: 20, total: 4, totalPages: 1 });
     expect(Object.keys(dataOf<object[]>(response)[0]!).sort()).toEqual([
-      'createdAt', 'data', 'externalId', 'id', 'occurredAt', 'provider', 'receivedAt', 'status', 'subject', 'type', 'updatedAt',
+      'createdAt', 'data', 'externalId', 'id', 'occurredAt', 'provider', 'receivedAt', 'status', 'subject', 'type', 'updatedAt', 'workspaceId',
     ]);
     expect(dataOf<unknown[]>(response)[0]).toMatchObject({ provider: 'acme', type: 'order.updated', status: 'failed', occurredAt: '2026-01-03T00:00:00.000Z' });
   });

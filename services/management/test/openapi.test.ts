@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type request from 'supertest';
 import { loadOpenApi, type OpenApiDocument } from '@hookway/http';
-import { lintOpenApi, operationsOf, responseChecker, startReceiver, waitFor, type Receiver } from '@hookway/testing';
+import { DEFAULT_WORKSPACE_ID } from '@hookway/contracts';
+import { lintOpenApi, operationsOf, responseChecker, seedApiKey, seedIntegration, startReceiver, waitFor, type Receiver } from '@hookway/testing';
 import { dataOf, insertAttempt, insertEvent, insertJob, integrationBody, startManagement, type ManagementFixture } from './management-fixture.js';
 
 const specPath = fileURLToPath(new URL('../../../openapi/management.yaml', import.meta.url));
@@ -65,6 +66,13 @@ describe('openapi/management.yaml', () => {
     const source = dataOf<{ id: string }>(await fx.post('/api/v1/sources').send({ key: 'oas-github', name: 'oas', verifier: { type: 'github' } }));
     const doomedSource = dataOf<{ id: string }>(await fx.post('/api/v1/sources').send({ key: 'oas-doomed', name: 'doomed', verifier: { type: 'none' } }));
     const s = `/api/v1/sources/${source.id}`;
+    const workspace = dataOf<{ id: string }>(await fx.post('/api/v1/workspaces').send({ slug: 'oas-team', name: 'OAS team' }));
+    const w = `/api/v1/workspaces/${workspace.id}`;
+    const doomedWorkspace = dataOf<{ id: string }>(await fx.post('/api/v1/workspaces').send({ slug: 'oas-doomed', name: 'doomed' }));
+    const busyWorkspace = dataOf<{ id: string }>(await fx.post('/api/v1/workspaces').send({ slug: 'oas-busy', name: 'busy' }));
+    await seedIntegration(fx.db, { workspaceId: busyWorkspace.id, url: 'http://127.0.0.1:9/hook', secretSealed: 'sealed' });
+    const teamKey = await seedApiKey(fx.db, { workspaceId: workspace.id, scopes: ['webhooks:read', 'webhooks:write'], name: 'oas-team-key' });
+    const revokedKey = await seedApiKey(fx.db, { workspaceId: workspace.id, scopes: ['webhooks:read'] });
 
     const calls: [string, () => request.Test][] = [
       ['GET /health', () => fx.http.get('/api/v1/health')],
@@ -146,6 +154,30 @@ describe('openapi/management.yaml', () => {
       ['GET /audit-entries/verify', () => fx.get('/api/v1/audit-entries/verify')],
       ['GET /stats/overview', () => fx.get('/api/v1/stats/overview?minutes=5')],
       ['GET /stats/overview', () => fx.get('/api/v1/stats/overview?minutes=0')],
+      ['GET /workspaces', () => fx.get('/api/v1/workspaces')],
+      ['GET /workspaces', () => fx.get('/api/v1/workspaces?pageSize=0')],
+      ['POST /workspaces', () => fx.post('/api/v1/workspaces').send({ slug: 'oas-new', name: 'new', description: 'oas' })],
+      ['POST /workspaces', () => fx.post('/api/v1/workspaces').send({ slug: 'oas-new', name: 'again' })],
+      ['POST /workspaces', () => fx.post('/api/v1/workspaces').send({ slug: 'Not A Slug', name: 'bad' })],
+      ['POST /workspaces', () => fx.http.post('/api/v1/workspaces').set('authorization', `Bearer ${teamKey.key}`).send({ slug: 'oas-key', name: 'key' })],
+      ['GET /workspaces/{workspaceId}', () => fx.get(w)],
+      ['GET /workspaces/{workspaceId}', () => fx.http.get(`/api/v1/workspaces/${DEFAULT_WORKSPACE_ID}`).set('authorization', `Bearer ${teamKey.key}`)],
+      ['PATCH /workspaces/{workspaceId}', () => fx.patch(w).send({ description: 'patched' })],
+      ['PATCH /workspaces/{workspaceId}', () => fx.patch(w).send({ slug: 'renamed' })],
+      ['DELETE /workspaces/{workspaceId}', () => fx.delete(`/api/v1/workspaces/${doomedWorkspace.id}`)],
+      ['DELETE /workspaces/{workspaceId}', () => fx.delete(`/api/v1/workspaces/${doomedWorkspace.id}`)],
+      ['DELETE /workspaces/{workspaceId}', () => fx.delete(`/api/v1/workspaces/${busyWorkspace.id}`)],
+      ['DELETE /workspaces/{workspaceId}', () => fx.delete(`/api/v1/workspaces/${DEFAULT_WORKSPACE_ID}`)],
+      ['DELETE /workspaces/{workspaceId}', () => fx.http.delete(w).set('authorization', `Bearer ${teamKey.key}`)],
+      ['POST /workspaces/{workspaceId}/api-keys', () => fx.post(`${w}/api-keys`).send({ name: 'oas', scopes: ['events:publish'], rateLimit: { perSecond: 5, burst: 10 } })],
+      ['POST /workspaces/{workspaceId}/api-keys', () => fx.post(`${w}/api-keys`).send({ name: 'oas', scopes: ['webhooks:read'] })],
+      ['POST /workspaces/{workspaceId}/api-keys', () => fx.post(`${w}/api-keys`).send({ name: 'oas-bad', scopes: [] })],
+      ['POST /workspaces/{workspaceId}/api-keys', () => fx.http.post(`${w}/api-keys`).set('authorization', `Bearer ${teamKey.key}`).send({ name: 'up', scopes: ['events:publish'] })],
+      ['POST /workspaces/{workspaceId}/api-keys', () => fx.post(`/api/v1/workspaces/${unknown}/api-keys`).send({ name: 'ghost', scopes: ['webhooks:read'] })],
+      ['GET /workspaces/{workspaceId}/api-keys', () => fx.get(`${w}/api-keys`)],
+      ['GET /workspaces/{workspaceId}/api-keys', () => fx.get(`/api/v1/workspaces/${unknown}/api-keys`)],
+      ['DELETE /workspaces/{workspaceId}/api-keys/{keyId}', () => fx.delete(`${w}/api-keys/${revokedKey.id}`)],
+      ['DELETE /workspaces/{workspaceId}/api-keys/{keyId}', () => fx.delete(`${w}/api-keys/${unknown}`)],
     ];
     const checker = responseChecker(withInlineResponses(spec));
     const { statuses, problems } = await checker.walk(calls);
@@ -155,6 +187,10 @@ describe('openapi/management.yaml', () => {
       'DELETE /integrations/{id} 204', 'DELETE /integrations/{id} 404', 'POST /jobs/{id}/retry 202', 'POST /jobs/{id}/retry 409',
       'POST /dead-letters/{jobId}/replay 202', 'POST /dead-letters/{jobId}/replay 409', 'POST /dead-letters/replay 202',
       'GET /dead-letter-replays/{id} 200', 'GET /dead-letter-replays/{id} 404',
+      'POST /workspaces 201', 'POST /workspaces 409', 'POST /workspaces 400', 'POST /workspaces 403', 'GET /workspaces/{workspaceId} 404',
+      'DELETE /workspaces/{workspaceId} 204', 'DELETE /workspaces/{workspaceId} 409', 'DELETE /workspaces/{workspaceId} 403',
+      'POST /workspaces/{workspaceId}/api-keys 201', 'POST /workspaces/{workspaceId}/api-keys 409', 'POST /workspaces/{workspaceId}/api-keys 403',
+      'DELETE /workspaces/{workspaceId}/api-keys/{keyId} 204', 'DELETE /workspaces/{workspaceId}/api-keys/{keyId} 404',
     ]));
     // Every documented operation was walked.
     expect([...new Set(calls.map(([operation]) => operation))].sort()).toEqual(operationsOf(spec).sort());

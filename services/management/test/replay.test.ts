@@ -125,7 +125,7 @@ describe('POST /events/:id/replay and the replay outbox', () => {
       publishAudit: () => Promise.reject(new BrokerUnavailableError()),
     };
     const offline = new ReplayService(repository, refusing, fx.broker.topology.exchanges.events, silentLogger());
-    const accepted = await offline.request({ eventId, requestedBy: 'ops', reason: 'during an outage', correlationId: 'outage-1' });
+    const accepted = await offline.request({ eventId, requestedBy: 'ops', reason: 'during an outage', correlationId: 'outage-1' }, {});
     expect(accepted).toMatchObject({ eventId, published: false });
     expect((await replayRow(accepted.replayRequestId))?.published_at).toBeNull();
 

@@ -15,6 +15,7 @@ export class AuditEntryRepository implements AuditEntryReader {
       if (search.entityType) query = query.where('entity_type', search.entityType);
       if (search.entityId) query = query.where('entity_id', search.entityId);
       if (search.action) query = query.where('action', search.action);
+      if (search.workspaceId) query = query.where('workspace_id', search.workspaceId);
       return query;
     };
     return paginate<AuditEntryRow, AuditEntry>(

@@ -1,6 +1,6 @@
 // Bulk dead-letter replays: one row per operator request, updated as the background run progresses.
 import type { Knex } from '@hookway/db';
-import type { BulkReplay, BulkReplayStatus, BulkReplayStore, DeadLetterFilter } from '../domain/ports.js';
+import type { BulkReplay, BulkReplayStatus, BulkReplayStore, DeadLetterFilter, WorkspaceScope } from '../domain/ports.js';
 
 interface BulkReplayRow {
   id: string;
@@ -43,8 +43,11 @@ export class DeadLetterReplayRepository implements BulkReplayStore {
     return toBulkReplay(row!);
   }
 
-  async find(id: string): Promise<BulkReplay | undefined> {
-    const row = (await this.db('dead_letter_replays').where({ id }).first()) as BulkReplayRow | undefined;
+  /** A run belongs to the workspace its filter names; one without (an operator's) is seen by the operator only. */
+  async find(id: string, scope: WorkspaceScope): Promise<BulkReplay | undefined> {
+    let query = this.db('dead_letter_replays').where({ id });
+    if (scope.workspaceId) query = query.whereRaw(`filter->>'workspaceId' = ?`, [scope.workspaceId]);
+    const row = (await query.first()) as BulkReplayRow | undefined;
     return row && toBulkReplay(row);
   }
 

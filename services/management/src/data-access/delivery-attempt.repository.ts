@@ -4,7 +4,7 @@ import { DELIVERY_ATTEMPT_COLUMNS as ATTEMPT_COLUMNS, toDeliveryAttempt, type De
 import type {
   AttemptSearch, AttemptStats, DeliveryAttempt, DeliveryAttemptStore, Page,
 } from '../domain/ports.js';
-import { paginate } from './shared.js';
+import { paginate, viaIntegration } from './shared.js';
 
 const toAttempt = (row: DeliveryAttemptRow): DeliveryAttempt => toDeliveryAttempt(row, ATTEMPT_COLUMNS);
 
@@ -29,7 +29,7 @@ export class DeliveryAttemptRepository implements DeliveryAttemptStore {
   /** Newest first. */
   async search(search: AttemptSearch): Promise<Page<DeliveryAttempt>> {
     const filtered = (): Knex.QueryBuilder => {
-      let query = this.db('delivery_attempts');
+      let query = viaIntegration(this.db, this.db('delivery_attempts'), search.workspaceId);
       if (search.status) query = query.where('status', search.status);
       if (search.eventId) query = query.where('event_id', search.eventId);
       if (search.integrationId) query = query.where('integration_id', search.integrationId);

@@ -2,8 +2,10 @@
 // letters, and releasing the jobs a paused integration parked (the statements: libs/db job-statements.ts).
 import { releaseParkedJobs, reparkJobs, toDeliveryJob, type DeliveryJobRow, type Knex } from '@hookway/db';
 import { jobMessage, nextAttemptOf, UNFINISHED_JOB_STATUSES, type JobMessage } from '@hookway/contracts';
-import type { DeadLetter, DeadLetterFilter, DeliveryJob, DeliveryJobStore, JobCounts, Page, PageRequest } from '../domain/ports.js';
-import { paginate } from './shared.js';
+import type {
+  DeadLetter, DeadLetterFilter, DeliveryJob, DeliveryJobStore, JobCounts, Page, PageRequest, ScopedJob, WorkspaceScope,
+} from '../domain/ports.js';
+import { paginate, viaIntegration } from './shared.js';
 
 // What the API shows of a job (not the sweeper's count nor the ordering columns).
 const JOB_COLUMNS = [
@@ -71,9 +73,13 @@ export class DeliveryJobRepository implements DeliveryJobStore {
     return row?.last_error ?? null;
   }
 
-  async find(id: string): Promise<DeliveryJob | undefined> {
-    const row = (await this.db('delivery_jobs').select(JOB_COLUMNS).where({ id }).first()) as JobRow | undefined;
-    return row && toJob(row);
+  /** The job with its integration's workspace, when that is in the scope. */
+  async find(id: string, scope: WorkspaceScope): Promise<ScopedJob | undefined> {
+    let query = this.db({ j: 'delivery_jobs' }).join({ i: 'integrations' }, 'i.id', 'j.integration_id').where('j.id', id)
+      .select([...JOB_COLUMNS.map((column) => `j.${column}`), 'i.workspace_id']);
+    if (scope.workspaceId) query = query.where('i.workspace_id', scope.workspaceId);
+    const row = (await query.first()) as (JobRow & { workspace_id: string }) | undefined;
+    return row && { ...toJob(row), workspaceId: row.workspace_id };
   }
 
   /**
@@ -122,7 +128,8 @@ export class DeliveryJobRepository implements DeliveryJobStore {
   }
 
   private deadLetters(filter: DeadLetterFilter): Knex.QueryBuilder {
-    let query = this.db({ j: 'delivery_jobs' }).join({ e: 'events' }, 'e.id', 'j.event_id').where('j.status', 'dead');
+    let query = viaIntegration(this.db, this.db({ j: 'delivery_jobs' }).join({ e: 'events' }, 'e.id', 'j.event_id').where('j.status', 'dead'),
+      filter.workspaceId, 'j.integration_id');
     if (filter.integrationId) query = query.where('j.integration_id', filter.integrationId);
     if (filter.provider) query = query.where('e.provider', filter.provider);
     if (filter.eventType) query = query.where('e.type', filter.eventType);

@@ -1,11 +1,13 @@
 // Reads normalized events. Listing never selects the raw snapshot (it can be large); the detail does.
 import { toEvent as toEventRecord, type EventRow, type Knex } from '@hookway/db';
-import type { EventReader, EventSearch, EventSnapshot, EventSortField, EventTypeSeen, Page, StoredEvent } from '../domain/ports.js';
-import { containsPattern, paginate } from './shared.js';
+import type {
+  EventReader, EventSearch, EventSnapshot, EventSortField, EventTypeSeen, Page, StoredEvent, WorkspaceScope,
+} from '../domain/ports.js';
+import { containsPattern, inWorkspace, paginate } from './shared.js';
 
 // What listings show of an event; the detail adds the raw snapshot.
 const EVENT_COLUMNS = [
-  'id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
+  'id', 'workspace_id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
   'updated_at',
 ] as const;
 type StoredEventRow = Pick<EventRow, (typeof EVENT_COLUMNS)[number]>;
@@ -25,7 +27,7 @@ export class EventRepository implements EventReader {
 
   async search(search: EventSearch): Promise<Page<StoredEvent>> {
     const filtered = (): Knex.QueryBuilder => {
-      let query = this.db('events');
+      let query = inWorkspace(this.db('events'), search.workspaceId);
       if (search.provider) query = query.where('provider', search.provider);
       if (search.status) query = query.where('status', search.status);
       if (search.eventType) query = query.where('type', search.eventType);
@@ -46,21 +48,26 @@ export class EventRepository implements EventReader {
     );
   }
 
-  async find(id: string): Promise<StoredEvent | undefined> {
-    const row = (await this.db('events').select(EVENT_COLUMNS).where({ id }).first()) as StoredEventRow | undefined;
+  /** The event with this id, when it is in the scope. */
+  private byId(id: string, scope: WorkspaceScope): Knex.QueryBuilder {
+    return inWorkspace(this.db('events').where({ id }), scope.workspaceId);
+  }
+
+  async find(id: string, scope: WorkspaceScope): Promise<StoredEvent | undefined> {
+    const row = (await this.byId(id, scope).select(EVENT_COLUMNS).first()) as StoredEventRow | undefined;
     return row && toEvent(row);
   }
 
-  async findWithSnapshot(id: string): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined> {
-    const row = (await this.db('events').select([...EVENT_COLUMNS, 'raw_headers', 'raw_body']).where({ id }).first()) as
+  async findWithSnapshot(id: string, scope: WorkspaceScope): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined> {
+    const row = (await this.byId(id, scope).select([...EVENT_COLUMNS, 'raw_headers', 'raw_body']).first()) as
       | EventDetailRow
       | undefined;
     return row && { ...toEvent(row), snapshot: { headers: row.raw_headers, body: row.raw_body } };
   }
 
-  /** Every (provider, type) received so far, with how often and when last. */
-  async eventTypes(provider?: string | null): Promise<EventTypeSeen[]> {
-    let query = this.db('events')
+  /** Every (provider, type) received so far in the scope, with how often and when last. */
+  async eventTypes(provider: string | null | undefined, scope: WorkspaceScope): Promise<EventTypeSeen[]> {
+    let query = inWorkspace(this.db('events'), scope.workspaceId)
       .select('provider', 'type')
       .select(this.db.raw('count(*)::int AS count'), this.db.raw('max(received_at) AS last_seen_at'))
       .groupBy('provider', 'type')

@@ -3,11 +3,13 @@
 import type { Knex } from '@hookway/db';
 import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
 import type {
-  Integration, IntegrationFilter, IntegrationPatch, IntegrationStore, NewIntegration, SigningTarget,
+  Integration, IntegrationFilter, IntegrationPatch, IntegrationStore, NewIntegration, SigningTarget, WorkspaceScope,
 } from '../domain/ports.js';
+import { inWorkspace } from './shared.js';
 
 interface IntegrationRow {
   id: string;
+  workspace_id: string;
   name: string;
   provider: string;
   url: string;
@@ -28,7 +30,7 @@ interface IntegrationRow {
 }
 
 const PUBLIC_COLUMNS = [
-  'id', 'name', 'provider', 'url', 'event_types', 'headers', 'description', 'filter', 'rate_limit_per_second', 'rate_limit_burst',
+  'id', 'workspace_id', 'name', 'provider', 'url', 'event_types', 'headers', 'description', 'filter', 'rate_limit_per_second', 'rate_limit_burst',
   'ordering', 'ordering_on_dead', 'state', 'consecutive_failures',
   'disabled_reason', 'verified_at', 'created_at', 'updated_at',
 ] as const;
@@ -36,6 +38,7 @@ const PUBLIC_COLUMNS = [
 function toIntegration(row: IntegrationRow): Integration {
   return {
     id: row.id,
+    workspaceId: row.workspace_id,
     name: row.name,
     provider: row.provider,
     url: row.url,
@@ -62,28 +65,32 @@ export class IntegrationRepository implements IntegrationStore {
   constructor(private readonly db: Knex) {}
 
   async list(filter: IntegrationFilter): Promise<Integration[]> {
-    let query = this.db('integrations').select(PUBLIC_COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    let query = inWorkspace(this.db('integrations').select(PUBLIC_COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]), filter.workspaceId);
     if (filter.provider) query = query.where('provider', filter.provider);
     if (filter.state) query = query.where('state', filter.state);
     const rows = (await query) as IntegrationRow[];
     return rows.map(toIntegration);
   }
 
-  async find(id: string): Promise<Integration | undefined> {
-    const row = (await this.db('integrations').select(PUBLIC_COLUMNS).where({ id }).first()) as IntegrationRow | undefined;
+  /** The integration with this id, when it is in the scope. */
+  private byId(id: string, scope: WorkspaceScope): Knex.QueryBuilder {
+    return inWorkspace(this.db('integrations').where({ id }), scope.workspaceId);
+  }
+
+  async find(id: string, scope: WorkspaceScope): Promise<Integration | undefined> {
+    const row = (await this.byId(id, scope).select(PUBLIC_COLUMNS).first()) as IntegrationRow | undefined;
     return row && toIntegration(row);
   }
 
   /** The row locked for the rest of the transaction, so a concurrent change waits for this one. */
-  async findForUpdate(id: string): Promise<Integration | undefined> {
-    const row = (await this.db('integrations').select(PUBLIC_COLUMNS).where({ id }).forUpdate().first()) as
-      | IntegrationRow
-      | undefined;
+  async findForUpdate(id: string, scope: WorkspaceScope): Promise<Integration | undefined> {
+    const row = (await this.byId(id, scope).select(PUBLIC_COLUMNS).forUpdate().first()) as IntegrationRow | undefined;
     return row && toIntegration(row);
   }
 
   async create(input: NewIntegration): Promise<Integration> {
     const [row] = await this.db('integrations').insert({
+      workspace_id: input.workspaceId,
       name: input.name,
       provider: input.provider,
       url: input.url,
@@ -102,7 +109,7 @@ export class IntegrationRepository implements IntegrationStore {
   }
 
   /** A new URL has not been verified: it clears verified_at. */
-  async update(id: string, patch: IntegrationPatch): Promise<Integration | undefined> {
+  async update(id: string, patch: IntegrationPatch, scope: WorkspaceScope): Promise<Integration | undefined> {
     const changes: Record<string, unknown> = { updated_at: this.db.fn.now() };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.url !== undefined) {
@@ -119,13 +126,13 @@ export class IntegrationRepository implements IntegrationStore {
     }
     if (patch.ordering !== undefined) changes.ordering = patch.ordering;
     if (patch.orderingOnDead !== undefined) changes.ordering_on_dead = patch.orderingOnDead;
-    const [row] = await this.db('integrations').where({ id }).update(changes).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+    const [row] = await this.byId(id, scope).update(changes).returning<IntegrationRow[]>(PUBLIC_COLUMNS);
     return row && toIntegration(row);
   }
 
   /** Deletes the integration; its jobs, their attempts and its scoped replay requests go with it (ON DELETE CASCADE). */
-  async delete(id: string): Promise<Integration | undefined> {
-    const [row] = await this.db('integrations').where({ id }).delete().returning<IntegrationRow[]>(PUBLIC_COLUMNS);
+  async delete(id: string, scope: WorkspaceScope): Promise<Integration | undefined> {
+    const [row] = await this.byId(id, scope).delete().returning<IntegrationRow[]>(PUBLIC_COLUMNS);
     return row && toIntegration(row);
   }
 
@@ -147,8 +154,9 @@ export class IntegrationRepository implements IntegrationStore {
    * The current secret becomes the previous one, valid for `graceMs` more (by the database clock, which the
    * dispatcher also judges it by); a secret still in an earlier grace window is dropped.
    */
-  async rotateSecret(id: string, newSecretSealed: string, graceMs: number): Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined> {
-    const [row] = await this.db('integrations').where({ id }).update({
+  async rotateSecret(id: string, newSecretSealed: string, graceMs: number, scope: WorkspaceScope):
+    Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined> {
+    const [row] = await this.byId(id, scope).update({
       previous_secret_sealed: this.db.ref('secret_sealed'),
       previous_secret_expires_at: this.db.raw(`now() + (? * interval '1 millisecond')`, [graceMs]),
       secret_sealed: newSecretSealed,
@@ -157,18 +165,18 @@ export class IntegrationRepository implements IntegrationStore {
     return row && { integration: toIntegration(row), previousSecretExpiresAt: row.previous_secret_expires_at };
   }
 
-  async signingTarget(id: string): Promise<SigningTarget | undefined> {
-    const row = (await this.db('integrations')
-      .select('id', 'provider', 'url', 'headers', 'secret_sealed', 'previous_secret_sealed',
+  async signingTarget(id: string, scope: WorkspaceScope): Promise<SigningTarget | undefined> {
+    const row = (await this.byId(id, scope)
+      .select('id', 'workspace_id', 'provider', 'url', 'headers', 'secret_sealed', 'previous_secret_sealed',
         this.db.raw('previous_secret_expires_at > now() AS previous_secret_active'))
-      .where({ id })
       .first()) as
-      | { id: string; provider: string; url: string; headers: Record<string, unknown>; secret_sealed: string;
+      | { id: string; workspace_id: string; provider: string; url: string; headers: Record<string, unknown>; secret_sealed: string;
           previous_secret_sealed: string | null; previous_secret_active: boolean | null }
       | undefined;
     if (!row) return undefined;
     return {
       id: row.id,
+      workspaceId: row.workspace_id,
       provider: row.provider,
       url: row.url,
       headers: row.headers,

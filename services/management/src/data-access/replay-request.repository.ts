@@ -2,11 +2,12 @@
 // the broker confirmed its messages, so a request accepted while RabbitMQ is down is relayed later.
 // A request with an integration_id (a job retry or dead-letter replay) is dispatched to that integration only.
 import type { Knex } from '@hookway/db';
-import type { NewReplayRequest, ReplayRequest, ReplayRequestStore } from '../domain/ports.js';
+import type { NewReplayRequest, ReplayRequest, ReplayRequestStore, WorkspaceScope } from '../domain/ports.js';
 
 interface ReplayRequestRow {
   id: string;
   event_id: string;
+  workspace_id: string;
   provider: string;
   type: string;
   integration_id: string | null;
@@ -19,13 +20,14 @@ interface ReplayRequestRow {
 
 // Joined with the event because the replay message is routed by the event's provider and type.
 const COLUMNS = [
-  'r.id', 'r.event_id', 'e.provider', 'e.type', 'r.integration_id', 'r.source_job_id', 'r.requested_by', 'r.reason', 'r.correlation_id', 'r.created_at',
+  'r.id', 'r.event_id', 'e.workspace_id', 'e.provider', 'e.type', 'r.integration_id', 'r.source_job_id', 'r.requested_by', 'r.reason', 'r.correlation_id', 'r.created_at',
 ] as const;
 
 function toReplayRequest(row: ReplayRequestRow): ReplayRequest {
   return {
     id: row.id,
     eventId: row.event_id,
+    workspaceId: row.workspace_id,
     provider: row.provider,
     eventType: row.type,
     integrationId: row.integration_id,
@@ -41,22 +43,22 @@ export class ReplayRequestRepository implements ReplayRequestStore {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Inserts a pending request for an existing event and commits it. Returns undefined when the event
-   * does not exist (checked in the same statement, so a concurrent delete cannot slip between).
+   * Inserts a pending request for an existing event of the scope and commits it. Returns undefined when the
+   * event does not exist there (checked in the same statement, so a concurrent delete cannot slip between).
    */
-  async create(request: NewReplayRequest): Promise<ReplayRequest | undefined> {
+  async create(request: NewReplayRequest, scope: WorkspaceScope): Promise<ReplayRequest | undefined> {
     const result = await this.db.raw<{ rows: ReplayRequestRow[] }>(
       `WITH inserted AS (
          INSERT INTO replay_requests (event_id, integration_id, source_job_id, requested_by, reason, status, correlation_id)
-         SELECT id, ?, ?, ?, ?, 'pending', ? FROM events WHERE id = ?
+         SELECT id, ?, ?, ?, ?, 'pending', ? FROM events WHERE id = ? AND (?::uuid IS NULL OR workspace_id = ?::uuid)
          RETURNING *
        )
-       SELECT i.id, i.event_id, e.provider, e.type, i.integration_id, i.source_job_id, i.requested_by, i.reason,
+       SELECT i.id, i.event_id, e.workspace_id, e.provider, e.type, i.integration_id, i.source_job_id, i.requested_by, i.reason,
               i.correlation_id, i.created_at
        FROM inserted i JOIN events e ON e.id = i.event_id`,
       [
         request.integrationId ?? null, request.sourceJobId ?? null, request.requestedBy, request.reason, request.correlationId,
-        request.eventId,
+        request.eventId, scope.workspaceId ?? null, scope.workspaceId ?? null,
       ],
     );
     const row = result.rows[0];

@@ -2,10 +2,12 @@
 // sealed current secret, to keep it as the previous one through the grace window.
 import type { Knex } from '@hookway/db';
 import type { SourceMapping, SourceRateLimit, SourceState, VerifierConfig } from '@hookway/contracts';
-import type { NewSource, Source, SourcePatch, SourceStore } from '../domain/ports.js';
+import type { NewSource, Source, SourcePatch, SourceStore, WorkspaceScope } from '../domain/ports.js';
+import { inWorkspace } from './shared.js';
 
 interface SourceRow {
   id: string;
+  workspace_id: string;
   key: string;
   name: string;
   verifier: VerifierConfig;
@@ -17,11 +19,12 @@ interface SourceRow {
   updated_at: Date;
 }
 
-const PUBLIC_COLUMNS = ['id', 'key', 'name', 'verifier', 'mapping', 'state', 'rate_limit', 'previous_secret_expires_at', 'created_at', 'updated_at'] as const;
+const PUBLIC_COLUMNS = ['id', 'workspace_id', 'key', 'name', 'verifier', 'mapping', 'state', 'rate_limit', 'previous_secret_expires_at', 'created_at', 'updated_at'] as const;
 
 function toSource(row: SourceRow): Source {
   return {
     id: row.id,
+    workspaceId: row.workspace_id,
     key: row.key,
     name: row.name,
     verifier: row.verifier,
@@ -38,22 +41,28 @@ function toSource(row: SourceRow): Source {
 export class SourceRepository implements SourceStore {
   constructor(private readonly db: Knex) {}
 
-  async list(): Promise<Source[]> {
-    const rows = await this.db('sources').select<SourceRow[]>(PUBLIC_COLUMNS).orderBy('key');
+  async list(scope: WorkspaceScope): Promise<Source[]> {
+    const rows = (await inWorkspace(this.db('sources'), scope.workspaceId).select(PUBLIC_COLUMNS).orderBy('key')) as SourceRow[];
     return rows.map(toSource);
   }
 
-  async find(id: string): Promise<Source | undefined> {
-    const row = await this.db('sources').select<SourceRow[]>(PUBLIC_COLUMNS).where({ id }).first<SourceRow | undefined>();
+  /** The source with this id, when it is in the scope. */
+  private byId(id: string, scope: WorkspaceScope): Knex.QueryBuilder {
+    return inWorkspace(this.db('sources').where({ id }), scope.workspaceId);
+  }
+
+  async find(id: string, scope: WorkspaceScope): Promise<Source | undefined> {
+    const row = (await this.byId(id, scope).select(PUBLIC_COLUMNS).first()) as SourceRow | undefined;
     return row && toSource(row);
   }
 
-  async keyExists(key: string): Promise<boolean> {
-    return (await this.db('sources').select('id').where({ key }).first<{ id: string } | undefined>()) !== undefined;
+  async keyExists(key: string, scope: WorkspaceScope): Promise<boolean> {
+    return (await inWorkspace(this.db('sources').where({ key }), scope.workspaceId).select('id').first()) !== undefined;
   }
 
   async create(source: NewSource): Promise<Source> {
     const [row] = await this.db('sources').insert({
+      workspace_id: source.workspaceId,
       key: source.key,
       name: source.name,
       verifier: JSON.stringify(source.verifier),
@@ -64,8 +73,8 @@ export class SourceRepository implements SourceStore {
     return toSource(row!);
   }
 
-  async update(id: string, patch: SourcePatch): Promise<Source | undefined> {
-    const [row] = await this.db('sources').where({ id }).update({
+  async update(id: string, patch: SourcePatch, scope: WorkspaceScope): Promise<Source | undefined> {
+    const [row] = await this.byId(id, scope).update({
       ...(patch.name === undefined ? {} : { name: patch.name }),
       ...(patch.verifier === undefined ? {} : { verifier: JSON.stringify(patch.verifier) }),
       ...(patch.mapping === undefined ? {} : { mapping: JSON.stringify(patch.mapping) }),
@@ -75,9 +84,11 @@ export class SourceRepository implements SourceStore {
     return row && toSource(row);
   }
 
-  async setState(id: string, state: SourceState): Promise<{ source: Source; previousState: SourceState } | undefined> {
+  async setState(id: string, state: SourceState, scope: WorkspaceScope): Promise<{ source: Source; previousState: SourceState } | undefined> {
     return this.db.transaction(async (trx) => {
-      const current = await trx('sources').select('state').where({ id }).forUpdate().first<{ state: SourceState } | undefined>();
+      const current = (await inWorkspace(trx('sources').where({ id }), scope.workspaceId).select('state').forUpdate().first()) as
+        | { state: SourceState }
+        | undefined;
       if (!current) return undefined;
       const [row] = await trx('sources').where({ id }).update({
         state,
@@ -87,15 +98,16 @@ export class SourceRepository implements SourceStore {
     });
   }
 
-  async delete(id: string): Promise<Source | undefined> {
-    const [row] = await this.db('sources').where({ id }).delete().returning<SourceRow[]>(PUBLIC_COLUMNS);
+  async delete(id: string, scope: WorkspaceScope): Promise<Source | undefined> {
+    const [row] = await this.byId(id, scope).delete().returning<SourceRow[]>(PUBLIC_COLUMNS);
     return row && toSource(row);
   }
 
   /** The sealed current secret (null when it comes from configuration or the source has none), locked for a rotation. */
-  async currentSecretForUpdate(id: string): Promise<{ key: string; secretSealed: string | null } | undefined> {
-    const row = await this.db('sources').select('key', 'secret_sealed').where({ id }).forUpdate()
-      .first<{ key: string; secret_sealed: string | null } | undefined>();
+  async currentSecretForUpdate(id: string, scope: WorkspaceScope): Promise<{ key: string; secretSealed: string | null } | undefined> {
+    const row = (await this.byId(id, scope).select('key', 'secret_sealed').forUpdate().first()) as
+      | { key: string; secret_sealed: string | null }
+      | undefined;
     return row && { key: row.key, secretSealed: row.secret_sealed };
   }
 

@@ -24,6 +24,8 @@ export function chainedFields(entry: StoredChainEntry): ChainedEntry {
     correlationId: entry.correlationId ?? null,
     occurredAt: entry.occurredAt.toISOString(),
     details: entry.details,
+    // A NULL workspace was no field at all when hashed (and entries from before workspaces had none).
+    workspaceId: entry.workspaceId ?? undefined,
   };
 }
 

@@ -1,10 +1,11 @@
 // Bulk dead-letter replay: the request is recorded and answered at once, then a background run walks the
 // matching dead jobs in batches and files one scoped replay request per job, keeping its row up to date.
 // Runs are tracked so stop() waits for them; a stop interrupts a run between batches (status failed).
+// A caller narrowed to a workspace replays only that workspace's dead letters: its workspace joins the run's filter.
 import { errorFields, type Logger } from '@hookway/logger';
 import type { JobOperationsService, ReplayAsk } from './job-operations.service.js';
 import { JobNotFoundError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
-import type { BulkReplay, BulkReplayStore, DeadLetter, DeadLetterFilter, DeliveryJobStore } from './ports.js';
+import type { BulkReplay, BulkReplayStore, DeadLetter, DeadLetterFilter, DeliveryJobStore, WorkspaceScope } from './ports.js';
 
 export const BULK_REPLAY_BATCH = 100;
 
@@ -25,12 +26,13 @@ export class BulkReplayService {
 
   constructor(private readonly deps: BulkReplayDeps) {}
 
-  async find(id: string): Promise<BulkReplay | undefined> {
-    return this.deps.runs.find(id);
+  async find(id: string, scope: WorkspaceScope): Promise<BulkReplay | undefined> {
+    return this.deps.runs.find(id, scope);
   }
 
   /** Records the run, audits the request, and starts the run in the background. */
-  async start(filter: BulkReplayFilter, ask: ReplayAsk, context: OperatorContext): Promise<BulkReplay> {
+  async start(asked: BulkReplayFilter, ask: ReplayAsk, context: OperatorContext): Promise<BulkReplay> {
+    const filter: BulkReplayFilter = context.workspaceId === undefined ? asked : { ...asked, workspaceId: context.workspaceId };
     const run = await this.deps.runs.create({
       filter,
       requestedBy: ask.requestedBy ?? context.actor,

@@ -7,7 +7,7 @@ import { unopenableReason } from '@hookway/signing';
 import {
   auditableUrl, IntegrationNotFoundError, operatorFact, SecretUnopenableError, type MessagePublisher, type OperatorContext,
 } from './operator.js';
-import type { InTransaction, IntegrationStore, SigningTarget } from './ports.js';
+import type { InTransaction, IntegrationStore, SigningTarget, WorkspaceScope } from './ports.js';
 
 export const TEST_EVENT_TYPE = 'hookway.test';
 export const VERIFICATION_TYPE = 'hookway.verification';
@@ -54,8 +54,8 @@ export function judgeVerification(result: WebhookResult, challenge: string): Ver
 export class EndpointProbeService {
   constructor(private readonly deps: EndpointProbeDeps) {}
 
-  private async target(id: string): Promise<{ target: SigningTarget; secrets: string[] }> {
-    const target = await this.deps.integrations.signingTarget(id);
+  private async target(id: string, scope: WorkspaceScope): Promise<{ target: SigningTarget; secrets: string[] }> {
+    const target = await this.deps.integrations.signingTarget(id, scope);
     if (!target) throw new IntegrationNotFoundError(id);
     const sealed = [target.secretSealed, ...(target.previousSecretSealed ? [target.previousSecretSealed] : [])];
     try {
@@ -67,7 +67,7 @@ export class EndpointProbeService {
 
   /** Sends a synthetic hookway.test event now and reports the answer; audited, not recorded as an attempt. */
   async test(id: string, context: OperatorContext): Promise<TestPingResult> {
-    const { target, secrets } = await this.target(id);
+    const { target, secrets } = await this.target(id, context);
     const request = buildWebhookRequest({
       event: {
         id: randomUUID(),
@@ -92,7 +92,7 @@ export class EndpointProbeService {
       webhookId: request.headers['webhook-id'] ?? '',
     };
     await this.deps.publisher.publishAudit(operatorFact(context, {
-      entityType: 'integration', entityId: id, action: 'tested',
+      entityType: 'integration', entityId: id, action: 'tested', workspaceId: target.workspaceId,
       details: { urlOrigin: auditableUrl(target.url), webhookId: ping.webhookId, success, statusCode: ping.statusCode, errorCode: ping.errorCode, latencyMs: ping.latencyMs },
     }));
     return ping;
@@ -103,7 +103,7 @@ export class EndpointProbeService {
    * challenge in time. A pass sets verified_at (unless the URL changed meanwhile); a failure leaves it alone.
    */
   async verify(id: string, context: OperatorContext): Promise<VerificationResult> {
-    const { target, secrets } = await this.target(id);
+    const { target, secrets } = await this.target(id, context);
     const challenge = randomBytes(16).toString('hex');
     const request = signJsonRequest({
       id: randomUUID(),
@@ -115,7 +115,7 @@ export class EndpointProbeService {
     return this.deps.inTransaction(async (unit) => {
       if (verdict.verified) await unit.integrations.markVerified(id, target.url);
       await this.deps.publisher.publishAudit(operatorFact(context, {
-        entityType: 'integration', entityId: id, action: verdict.verified ? 'verified' : 'verification_failed',
+        entityType: 'integration', entityId: id, action: verdict.verified ? 'verified' : 'verification_failed', workspaceId: target.workspaceId,
         details: { urlOrigin: auditableUrl(target.url), ...(verdict.reason ? { reason: verdict.reason } : {}) },
       }));
       return verdict;

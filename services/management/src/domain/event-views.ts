@@ -1,7 +1,7 @@
 // The operator's views of one event: its detail (snapshot, jobs, attempts) and its processing status.
 import type { EventStatus } from '@hookway/contracts';
 import type {
-  DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore, EventReader, EventSnapshot, StoredEvent,
+  DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore, EventReader, EventSnapshot, StoredEvent, WorkspaceScope,
 } from './ports.js';
 
 export const RECENT_JOBS = 10;
@@ -34,15 +34,16 @@ export class EventViews {
     private readonly attempts: DeliveryAttemptStore,
   ) {}
 
-  async detail(eventId: string): Promise<EventDetail | undefined> {
-    const event = await this.events.findWithSnapshot(eventId);
+  /** An event outside the scope is undefined, as an unknown one; its jobs and attempts are its workspace's. */
+  async detail(eventId: string, scope: WorkspaceScope): Promise<EventDetail | undefined> {
+    const event = await this.events.findWithSnapshot(eventId, scope);
     if (!event) return undefined;
     const [jobs, attempts] = await Promise.all([this.jobs.listForEvent(eventId), this.attempts.listForEvent(eventId)]);
     return { ...event, jobs, attempts };
   }
 
-  async status(eventId: string): Promise<ProcessingStatus | undefined> {
-    const event = await this.events.find(eventId);
+  async status(eventId: string, scope: WorkspaceScope): Promise<ProcessingStatus | undefined> {
+    const event = await this.events.find(eventId, scope);
     if (!event) return undefined;
     const [attemptCount, failed, jobError, recentJobs] = await Promise.all([
       this.attempts.countForEvent(eventId),

@@ -6,7 +6,7 @@ import { jobMessage, nextAttemptOf, publishJobMessage, TERMINAL_JOB_STATUSES } f
 import { hasSqlState, SQLSTATE } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
 import { JobNotFoundError, JobStateError, operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
-import type { DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore } from './ports.js';
+import type { DeliveryAttempt, DeliveryAttemptStore, DeliveryJob, DeliveryJobStore, ScopedJob, WorkspaceScope } from './ports.js';
 import { EventNotFoundError, type ReplayService } from './replay.service.js';
 
 export interface ReplayAsk {
@@ -19,7 +19,7 @@ export interface JobActionAccepted {
   replayRequestId?: string;
 }
 
-export interface JobDetail extends DeliveryJob {
+export interface JobDetail extends ScopedJob {
   attempts: DeliveryAttempt[];
 }
 
@@ -35,23 +35,24 @@ export interface JobOperationsDeps {
 export class JobOperationsService {
   constructor(private readonly deps: JobOperationsDeps) {}
 
-  private async find(jobId: string): Promise<DeliveryJob> {
-    const job = await this.deps.jobs.find(jobId);
+  /** A job of another workspace's integration is not found, as an unknown one. */
+  private async find(jobId: string, scope: WorkspaceScope): Promise<ScopedJob> {
+    const job = await this.deps.jobs.find(jobId, scope);
     if (!job) throw new JobNotFoundError(jobId);
     return job;
   }
 
-  async detail(jobId: string): Promise<JobDetail> {
-    const job = await this.find(jobId);
+  async detail(jobId: string, scope: WorkspaceScope): Promise<JobDetail> {
+    const job = await this.find(jobId, scope);
     return { ...job, attempts: await this.deps.attempts.listForJob(jobId) };
   }
 
   async retry(jobId: string, ask: ReplayAsk, context: OperatorContext): Promise<JobActionAccepted> {
-    const job = await this.find(jobId);
+    const job = await this.find(jobId, context);
     if (TERMINAL_JOB_STATUSES.includes(job.status)) {
       const replayRequestId = await this.replayScoped(job, ask, context, 'job retry requested');
       await this.auditAfterReplay(context, {
-        entityType: 'job', entityId: job.id, action: 'retry_requested',
+        entityType: 'job', entityId: job.id, action: 'retry_requested', workspaceId: job.workspaceId,
         details: { eventId: job.eventId, integrationId: job.integrationId, previousStatus: job.status, replayRequestId },
       });
       return { jobId, replayRequestId };
@@ -66,24 +67,24 @@ export class JobOperationsService {
     const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, nextAttemptOf(job));
     await publishJobMessage(this.deps.publisher, this.deps.jobDestination, message, context.requestId);
     await this.deps.publisher.publishAudit(operatorFact(context, {
-      entityType: 'job', entityId: job.id, action: 'retry_requested',
+      entityType: 'job', entityId: job.id, action: 'retry_requested', workspaceId: job.workspaceId,
       details: { eventId: job.eventId, integrationId: job.integrationId, previousStatus: job.status, attempt: message.attempt },
     }));
     return { jobId };
   }
 
   async replayDeadLetter(jobId: string, ask: ReplayAsk, context: OperatorContext): Promise<Required<JobActionAccepted>> {
-    const job = await this.find(jobId);
+    const job = await this.find(jobId, context);
     if (job.status !== 'dead') throw new JobStateError('NOT_DEAD', jobId, job.status, `job ${jobId} is ${job.status}, not dead`);
     const replayRequestId = await this.replayScoped(job, ask, context, 'dead-letter replay requested');
     await this.auditAfterReplay(context, {
-      entityType: 'dead_letter', entityId: job.id, action: 'replay_requested',
+      entityType: 'dead_letter', entityId: job.id, action: 'replay_requested', workspaceId: job.workspaceId,
       details: { eventId: job.eventId, integrationId: job.integrationId, replayRequestId },
     });
     return { jobId, replayRequestId };
   }
 
-  /** A replay request for the job's event, to the job's integration only. */
+  /** A replay request for the job's event, to the job's integration only; the event must be in the caller's scope. */
   async replayScoped(job: Pick<DeliveryJob, 'id' | 'eventId' | 'integrationId'>, ask: ReplayAsk, context: OperatorContext, defaultReason: string): Promise<string> {
     try {
       const accepted = await this.deps.replays.request({
@@ -93,7 +94,7 @@ export class JobOperationsService {
         requestedBy: ask.requestedBy ?? context.actor,
         reason: ask.reason ?? defaultReason,
         correlationId: context.requestId,
-      });
+      }, context);
       return accepted.replayRequestId;
     } catch (error) {
       // The job's event or integration was deleted since it was read: so, with the cascade, was the job.

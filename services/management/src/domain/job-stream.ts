@@ -3,6 +3,7 @@
 // comes back with the last position it saw is sent what it missed (the newest `resumeWindow` of it, with a
 // notice when that cut older facts off), then the live updates, in order and each once.
 // The log is followed (polled) only while a client is connected; a client that goes away is forgotten at once.
+// A client narrowed to a workspace is sent only the facts of that workspace's jobs.
 
 export interface JobUpdate {
   /** The fact's routing key: job.delivered, job.retry_scheduled, job.dead_lettered, job.retry_requested, ... */
@@ -14,6 +15,8 @@ export interface JobUpdate {
   jobId: string;
   eventId: string | null;
   integrationId: string | null;
+  /** The workspace of the job (its integration's); null when it can no longer be told (the integration is gone). */
+  workspaceId: string | null;
   attempt: number | null;
   statusCode: number | null;
   latencyMs: number | null;
@@ -22,6 +25,8 @@ export interface JobUpdate {
 }
 
 export interface StreamFilter {
+  /** Only this workspace's jobs: the caller's narrowing, or an operator's choice. */
+  workspaceId?: string;
   integrationId?: string;
   eventId?: string;
 }
@@ -67,7 +72,8 @@ export interface Subscription {
 }
 
 const matches = (filter: StreamFilter, update: JobUpdate): boolean =>
-  (!filter.integrationId || filter.integrationId === update.integrationId) && (!filter.eventId || filter.eventId === update.eventId);
+  (!filter.workspaceId || filter.workspaceId === update.workspaceId)
+  && (!filter.integrationId || filter.integrationId === update.integrationId) && (!filter.eventId || filter.eventId === update.eventId);
 
 class Client {
   private held: StreamMessage[] | undefined = [];

@@ -6,6 +6,13 @@ import { auditFact, type AuditFact } from '@hookway/contracts';
 export interface OperatorContext {
   actor: string;
   requestId: string;
+  /**
+   * The one workspace the caller may see and change (a workspace API key, a JWT with a `workspace` claim);
+   * undefined: the caller acts across every workspace (the operator's API key, a JWT without the claim).
+   */
+  workspaceId?: string;
+  /** The scopes of the workspace API key the caller came with; undefined for any other credential. */
+  apiKeyScopes?: readonly string[];
 }
 
 /** The part of the broker operator actions need. */
@@ -17,11 +24,13 @@ export interface MessagePublisher {
 /**
  * The audit fact of an operator action. Its id is `<entityType>.<action>:<entityId>:<requestId>` unless given:
  * deterministic per request, so a republished fact cannot be appended twice. Details never carry secrets.
+ * `workspaceId` is the workspace of the entity acted on; without it, the caller's own workspace (if narrowed).
  */
 export function operatorFact(
   context: OperatorContext,
-  fact: { entityType: string; entityId: string; action: string; details: Record<string, unknown>; factId?: string },
+  fact: { entityType: string; entityId: string; action: string; details: Record<string, unknown>; factId?: string; workspaceId?: string },
 ): AuditFact {
+  const workspaceId = fact.workspaceId ?? context.workspaceId;
   return auditFact({
     factId: fact.factId ?? `${fact.entityType}.${fact.action}:${fact.entityId}:${context.requestId}`,
     entityType: fact.entityType,
@@ -30,6 +39,7 @@ export function operatorFact(
     actor: context.actor,
     correlationId: context.requestId,
     details: fact.details,
+    ...(workspaceId === undefined ? {} : { workspaceId }),
   });
 }
 

@@ -17,10 +17,21 @@ export interface PageRequest {
   pageSize: number;
 }
 
+/**
+ * The workspace a call is narrowed to. Rows of any other workspace are then as absent as unknown ids (never
+ * "forbidden", which would tell that they exist). No workspaceId: every workspace (the operator's credentials).
+ * Integrations, sources and events carry their workspace; jobs and attempts belong to their integration's,
+ * replay requests to their event's. An OperatorContext is a scope.
+ */
+export interface WorkspaceScope {
+  workspaceId?: string;
+}
+
 // Events
 
 export interface StoredEvent {
   id: string;
+  workspaceId: string;
   provider: string;
   externalId: string;
   type: string;
@@ -42,6 +53,8 @@ export const EVENT_SORT_FIELDS = ['createdAt', 'occurredAt', 'status', 'received
 export type EventSortField = (typeof EVENT_SORT_FIELDS)[number];
 
 export interface EventSearch extends PageRequest {
+  /** Only this workspace's events (the caller's narrowing, or an operator's filter). */
+  workspaceId?: string | null;
   provider?: string | null;
   status?: EventStatus | null;
   eventType?: string | null;
@@ -61,11 +74,11 @@ export interface EventTypeSeen {
 
 export interface EventReader {
   search(search: EventSearch): Promise<Page<StoredEvent>>;
-  find(id: string): Promise<StoredEvent | undefined>;
+  find(id: string, scope: WorkspaceScope): Promise<StoredEvent | undefined>;
   /** The event with its raw snapshot (headers and body as received), which listings leave out. */
-  findWithSnapshot(id: string): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined>;
-  /** Every (provider, type) received so far, with how often and when last. */
-  eventTypes(provider?: string | null): Promise<EventTypeSeen[]>;
+  findWithSnapshot(id: string, scope: WorkspaceScope): Promise<(StoredEvent & { snapshot: EventSnapshot }) | undefined>;
+  /** Every (provider, type) received so far in the scope, with how often and when last. */
+  eventTypes(provider: string | null | undefined, scope: WorkspaceScope): Promise<EventTypeSeen[]>;
 }
 
 // Delivery jobs and dead letters
@@ -75,7 +88,12 @@ export type DeliveryJob = Camelized<DeliveryJobRow,
   'id' | 'event_id' | 'integration_id' | 'replay_request_id' | 'status' | 'attempt_count' | 'max_attempts' | 'next_attempt_at'
   | 'last_error' | 'last_status_code' | 'created_at' | 'updated_at' | 'completed_at'>;
 
+/** A job with its workspace (its integration's), which the job row itself does not hold. */
+export type ScopedJob = DeliveryJob & { workspaceId: string };
+
 export interface DeadLetterFilter {
+  /** Only dead jobs of this workspace's integrations (kept with a bulk replay run, so the run stays in it). */
+  workspaceId?: string | null;
   integrationId?: string | null;
   provider?: string | null;
   eventType?: string | null;
@@ -108,7 +126,8 @@ export interface DeliveryJobStore {
   recentForEvent(eventId: string, limit: number): Promise<DeliveryJob[]>;
   /** The last_error of the most recently updated job that has one. */
   latestErrorForEvent(eventId: string): Promise<string | null>;
-  find(id: string): Promise<DeliveryJob | undefined>;
+  /** The job with the workspace it belongs to (its integration's). */
+  find(id: string, scope: WorkspaceScope): Promise<ScopedJob | undefined>;
   /** Hands an integration's parked jobs back to delivery; returns the job message that lets each be claimed. */
   releaseParked(integrationId: string): Promise<JobMessage[]>;
   /** Parks released jobs again whose job message could not be published, unless a claim took them meanwhile. */
@@ -144,6 +163,8 @@ export interface DeliveryAttempt {
 }
 
 export interface AttemptSearch extends PageRequest {
+  /** Only attempts to this workspace's integrations. */
+  workspaceId?: string | null;
   status?: AttemptStatus | null;
   eventId?: string | null;
   integrationId?: string | null;
@@ -194,7 +215,8 @@ export interface BulkReplay {
 
 export interface BulkReplayStore {
   create(input: { filter: DeadLetterFilter; requestedBy: string; reason: string }): Promise<BulkReplay>;
-  find(id: string): Promise<BulkReplay | undefined>;
+  /** A run narrowed to a workspace (its filter names one) is seen only in that scope; others only by the operator. */
+  find(id: string, scope: WorkspaceScope): Promise<BulkReplay | undefined>;
   progress(id: string, progress: { matched?: number; requeued?: number }): Promise<void>;
   finish(id: string, outcome: { status: 'completed' } | { status: 'failed'; error: string }): Promise<void>;
 }
@@ -204,6 +226,8 @@ export interface BulkReplayStore {
 export interface ReplayRequest {
   id: string;
   eventId: string;
+  /** The event's workspace. */
+  workspaceId: string;
   provider: string;
   eventType: string;
   /** Set when the replay goes to one integration only. */
@@ -229,8 +253,8 @@ export interface NewReplayRequest {
 export type RelayTransaction = Parameters<OutboxSource<ReplayRequest>['claim']>[0];
 
 export interface ReplayRequestStore {
-  /** Inserts and commits a pending request; undefined when the event does not exist. */
-  create(request: NewReplayRequest): Promise<ReplayRequest | undefined>;
+  /** Inserts and commits a pending request; undefined when the event does not exist in the scope. */
+  create(request: NewReplayRequest, scope: WorkspaceScope): Promise<ReplayRequest | undefined>;
   markPublished(ids: string[], trx?: RelayTransaction): Promise<void>;
   /** Unpublished requests older than `olderThan`, locked so concurrent relays skip them. */
   claimUnpublished(trx: RelayTransaction, limit: number, olderThan: Date): Promise<ReplayRequest[]>;
@@ -246,6 +270,7 @@ export interface RateLimit {
 
 export interface Integration {
   id: string;
+  workspaceId: string;
   name: string;
   provider: string;
   url: string;
@@ -265,11 +290,14 @@ export interface Integration {
 }
 
 export interface IntegrationFilter {
+  /** Only this workspace's integrations (the caller's narrowing, or an operator's filter). */
+  workspaceId?: string | null;
   provider?: string | null;
   state?: IntegrationState;
 }
 
 export interface NewIntegration {
+  workspaceId: string;
   name: string;
   provider: string;
   url: string;
@@ -301,6 +329,7 @@ export interface IntegrationPatch {
 /** What a signed request to the integration needs: where, which headers, which secrets (still sealed). */
 export interface SigningTarget {
   id: string;
+  workspaceId: string;
   provider: string;
   url: string;
   headers: Record<string, unknown>;
@@ -309,23 +338,28 @@ export interface SigningTarget {
   previousSecretSealed: string | null;
 }
 
-/** The public view of integrations (never a secret), plus the one read of the sealed secrets for signing. */
+/**
+ * The public view of integrations (never a secret), plus the one read of the sealed secrets for signing. Every
+ * read or change by id takes the caller's scope; pause and resume act on a row findForUpdate has just found and
+ * locked in it, markVerified on one signingTarget found in it.
+ */
 export interface IntegrationStore {
   list(filter: IntegrationFilter): Promise<Integration[]>;
-  find(id: string): Promise<Integration | undefined>;
+  find(id: string, scope: WorkspaceScope): Promise<Integration | undefined>;
   /** The row locked for the rest of the transaction, so a concurrent change waits for this one. */
-  findForUpdate(id: string): Promise<Integration | undefined>;
+  findForUpdate(id: string, scope: WorkspaceScope): Promise<Integration | undefined>;
   create(input: NewIntegration): Promise<Integration>;
   /** A new URL has not been verified: it clears verified_at. */
-  update(id: string, patch: IntegrationPatch): Promise<Integration | undefined>;
+  update(id: string, patch: IntegrationPatch, scope: WorkspaceScope): Promise<Integration | undefined>;
   /** Deletes the integration with its jobs, their attempts and its scoped replay requests. */
-  delete(id: string): Promise<Integration | undefined>;
+  delete(id: string, scope: WorkspaceScope): Promise<Integration | undefined>;
   pause(id: string): Promise<Integration>;
   /** Active again, with the circuit breaker's count and reason reset. */
   resume(id: string): Promise<Integration>;
   /** The current secret becomes the previous one, valid for `graceMs` more. */
-  rotateSecret(id: string, newSecretSealed: string, graceMs: number): Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined>;
-  signingTarget(id: string): Promise<SigningTarget | undefined>;
+  rotateSecret(id: string, newSecretSealed: string, graceMs: number, scope: WorkspaceScope):
+    Promise<{ integration: Integration; previousSecretExpiresAt: Date } | undefined>;
+  signingTarget(id: string, scope: WorkspaceScope): Promise<SigningTarget | undefined>;
   /** Records a passed ownership handshake, unless the URL changed while it ran. */
   markVerified(id: string, url: string): Promise<Integration | undefined>;
 }
@@ -334,6 +368,8 @@ export interface IntegrationStore {
 
 export interface Source {
   id: string;
+  workspaceId: string;
+  /** Global across workspaces: it is the path senders post to (/webhooks/{key}). */
   key: string;
   name: string;
   verifier: VerifierConfig;
@@ -347,6 +383,7 @@ export interface Source {
 }
 
 export interface NewSource {
+  workspaceId: string;
   key: string;
   name: string;
   verifier: VerifierConfig;
@@ -362,17 +399,21 @@ export interface SourcePatch {
   rateLimit?: SourceRateLimit | null;
 }
 
-/** The public view of sources (never a secret), plus the sealed current secret a rotation keeps as the previous one. */
+/**
+ * The public view of sources (never a secret), plus the sealed current secret a rotation keeps as the previous one.
+ * Reads and changes by id take the caller's scope; rotateSecret acts on the row currentSecretForUpdate locked in it.
+ */
 export interface SourceStore {
-  list(): Promise<Source[]>;
-  find(id: string): Promise<Source | undefined>;
-  keyExists(key: string): Promise<boolean>;
+  list(scope: WorkspaceScope): Promise<Source[]>;
+  find(id: string, scope: WorkspaceScope): Promise<Source | undefined>;
+  /** Whether a source of the scope has this key. */
+  keyExists(key: string, scope: WorkspaceScope): Promise<boolean>;
   create(source: NewSource): Promise<Source>;
-  update(id: string, patch: SourcePatch): Promise<Source | undefined>;
-  setState(id: string, state: SourceState): Promise<{ source: Source; previousState: SourceState } | undefined>;
-  delete(id: string): Promise<Source | undefined>;
+  update(id: string, patch: SourcePatch, scope: WorkspaceScope): Promise<Source | undefined>;
+  setState(id: string, state: SourceState, scope: WorkspaceScope): Promise<{ source: Source; previousState: SourceState } | undefined>;
+  delete(id: string, scope: WorkspaceScope): Promise<Source | undefined>;
   /** The sealed current secret (null when it comes from configuration or the source has none), locked for a rotation. */
-  currentSecretForUpdate(id: string): Promise<{ key: string; secretSealed: string | null } | undefined>;
+  currentSecretForUpdate(id: string, scope: WorkspaceScope): Promise<{ key: string; secretSealed: string | null } | undefined>;
   rotateSecret(id: string, secretSealed: string, previousSealed: string | null, graceMs: number): Promise<Source | undefined>;
 }
 
@@ -417,12 +458,15 @@ export interface AuditEntry {
   recordedAt: Date;
   prevHash: string;
   hash: string;
+  /** The workspace the fact is about; null: none in particular (and every entry from before workspaces). */
+  workspaceId: string | null;
 }
 
 export interface AuditSearch extends PageRequest {
   entityType?: string | null;
   entityId?: string | null;
   action?: string | null;
+  workspaceId?: string | null;
 }
 
 export interface AuditEntryReader {
@@ -465,6 +509,89 @@ export interface Overview {
 }
 
 export interface OverviewReader {
-  /** The aggregates over the last `minutes` minutes. */
-  overview(minutes: number): Promise<Overview>;
+  /** The aggregates over the last `minutes` minutes, counting only the scope's rows. */
+  overview(minutes: number, scope: WorkspaceScope): Promise<Overview>;
 }
+
+// Workspaces and their API keys
+
+export interface Workspace {
+  id: string;
+  /** Lower-case letters, digits and dashes; set at creation and never changed. */
+  slug: string;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewWorkspace {
+  slug: string;
+  name: string;
+  description: string | null;
+}
+
+export interface WorkspacePatch {
+  name?: string;
+  /** null clears the description. */
+  description?: string | null;
+}
+
+/** What holds a workspace back from deletion. */
+export interface WorkspaceContents {
+  integrations: number;
+  sources: number;
+}
+
+export interface WorkspaceStore {
+  /** Oldest first (the default workspace leads); `only` restricts the page to that one workspace. */
+  list(page: PageRequest, only?: string): Promise<Page<Workspace>>;
+  find(id: string): Promise<Workspace | undefined>;
+  /** The row locked for the rest of the transaction: nothing can be added to the workspace meanwhile. */
+  findForUpdate(id: string): Promise<Workspace | undefined>;
+  /** Throws a unique violation (SQLSTATE 23505) when the slug is taken. */
+  create(input: NewWorkspace): Promise<Workspace>;
+  update(id: string, patch: WorkspacePatch): Promise<Workspace | undefined>;
+  contents(id: string): Promise<WorkspaceContents>;
+  /** Deletes the workspace with its API keys and events; refused (SQLSTATE 23503) while integrations or sources remain. */
+  delete(id: string): Promise<Workspace | undefined>;
+}
+
+/** A workspace API key as listed: never the key, only the prefix it starts with. */
+export interface ApiKey {
+  id: string;
+  workspaceId: string;
+  name: string;
+  /** The first characters of the key (`hwk_` and 8 more), to tell keys apart. */
+  prefix: string;
+  scopes: string[];
+  rateLimit: RateLimit | null;
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface NewApiKey {
+  workspaceId: string;
+  name: string;
+  /** SHA-256 of the key, hex: the key itself is never stored. */
+  keyHash: string;
+  prefix: string;
+  scopes: string[];
+  rateLimit: RateLimit | null;
+  createdBy: string;
+}
+
+export interface ApiKeyStore {
+  /** Newest first, revoked keys included. */
+  list(workspaceId: string, page: PageRequest): Promise<Page<ApiKey>>;
+  /** Whether a live (not revoked) key of the workspace has this name. */
+  liveNameTaken(workspaceId: string, name: string): Promise<boolean>;
+  create(key: NewApiKey): Promise<ApiKey>;
+  /** Revokes the key now unless it already was; undefined when the workspace has no key with this id. */
+  revoke(workspaceId: string, keyId: string): Promise<{ key: ApiKey; revokedNow: boolean } | undefined>;
+}
+
+/** Runs `work` with the workspace and API key stores bound to one transaction; throwing inside rolls it back. */
+export type InWorkspaceTransaction = <T>(work: (stores: { workspaces: WorkspaceStore; apiKeys: ApiKeyStore }) => Promise<T>) => Promise<T>;

@@ -6,7 +6,7 @@
 import { auditFact, publishEventMessage, replayMessage, type AuditFact } from '@hookway/contracts';
 import type { OutboxSource } from '@hookway/db';
 import { errorFields, type Logger } from '@hookway/logger';
-import type { NewReplayRequest, ReplayRequest, ReplayRequestStore } from './ports.js';
+import type { NewReplayRequest, ReplayRequest, ReplayRequestStore, WorkspaceScope } from './ports.js';
 
 /** The part of the broker replay needs. */
 export interface ReplayPublisher {
@@ -36,8 +36,9 @@ export class ReplayService {
     private readonly logger: Logger,
   ) {}
 
-  async request(input: NewReplayRequest): Promise<ReplayAccepted> {
-    const replay = await this.requests.create(input);
+  /** An event outside the scope is not found, as an unknown one. */
+  async request(input: NewReplayRequest, scope: WorkspaceScope): Promise<ReplayAccepted> {
+    const replay = await this.requests.create(input, scope);
     if (!replay) throw new EventNotFoundError(input.eventId);
     let published = false;
     try {
@@ -65,6 +66,7 @@ export class ReplayService {
       actor: replay.requestedBy,
       // The request time, not the publish time: a relayed fact reads the same as a direct one.
       occurredAt: replay.createdAt.toISOString(),
+      workspaceId: replay.workspaceId,
       ...correlation,
       details: {
         eventId: replay.eventId,

@@ -2,14 +2,21 @@
 // delete, pause, resume and secret rotation with a grace window. Like every operator change, each one publishes
 // its audit fact inside the transaction, so nothing changes unaudited; no fact ever carries a secret. Ingress
 // replicas pick a change up from the NOTIFY that migration 007's trigger sends at commit.
+// A source belongs to a workspace (its events go there), but its key is global: it is the URL senders post to.
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_MAPPINGS, needsSecret, type SourceMapping, type SourceRateLimit, type SourceState, type VerifierConfig } from '@hookway/contracts';
+import {
+  DEFAULT_MAPPINGS, DEFAULT_WORKSPACE_ID, needsSecret, PUBLISHED_EVENT_PROVIDER, type SourceMapping, type SourceRateLimit, type SourceState,
+  type VerifierConfig,
+} from '@hookway/contracts';
 import { hasSqlState, SQLSTATE } from '@hookway/db';
 import type { SecretSealer } from './integration.service.js';
 import { operatorFact, type MessagePublisher, type OperatorContext } from './operator.js';
-import type { InTransaction, Source, SourcePatch, SourceStore } from './ports.js';
+import type { InTransaction, Source, SourcePatch, SourceStore, WorkspaceScope } from './ports.js';
+import { WorkspaceNotFoundError } from './workspace.service.js';
 
 export interface SourceInput {
+  /** Where it goes: see workspaceForNew. */
+  workspaceId?: string;
   key: string;
   name: string;
   verifier: VerifierConfig;
@@ -41,6 +48,25 @@ export class SourceKeyTakenError extends Error {
     super(`a source with key "${key}" already exists`);
     this.name = 'SourceKeyTakenError';
   }
+}
+
+/** The key is Hookway's own: events published with a workspace API key have it as their provider. */
+export class SourceKeyReservedError extends Error {
+  constructor(readonly key: string) {
+    super(`the key "${key}" is reserved: it is the provider of events published with POST /api/v1/events`);
+    this.name = 'SourceKeyReservedError';
+  }
+}
+
+/**
+ * The workspace a new integration or source goes in: the caller's own when it is narrowed to one (naming any other
+ * is answered as a workspace that does not exist, so nothing leaks), else the one the operator names, else the
+ * default workspace. An operator's workspace that does not exist is told by the row's foreign key.
+ */
+export function workspaceForNew(scope: WorkspaceScope, requested: string | undefined): string {
+  if (scope.workspaceId === undefined) return requested ?? DEFAULT_WORKSPACE_ID;
+  if (requested !== undefined && requested !== scope.workspaceId) throw new WorkspaceNotFoundError(requested);
+  return scope.workspaceId;
 }
 
 /** A request that does not fit the source (a secret for `none`, say): 400 naming the field. */
@@ -84,22 +110,26 @@ function auditable(source: Partial<Pick<Source, 'key' | 'name' | 'verifier' | 'r
 export class SourceService {
   constructor(private readonly deps: SourceServiceDeps) {}
 
-  async list(): Promise<Source[]> {
-    return this.deps.sources.list();
+  async list(scope: WorkspaceScope): Promise<Source[]> {
+    return this.deps.sources.list(scope);
   }
 
-  async get(id: string): Promise<Source> {
-    const source = await this.deps.sources.find(id);
+  async get(id: string, scope: WorkspaceScope): Promise<Source> {
+    const source = await this.deps.sources.find(id, scope);
     if (!source) throw new SourceNotFoundError(id);
     return source;
   }
 
+  /** In the caller's workspace (see workspaceForNew). The key is unique across workspaces, and `api` is reserved. */
   async create(input: SourceInput, context: OperatorContext): Promise<SourceWithSecret> {
+    if (input.key === PUBLISHED_EVENT_PROVIDER) throw new SourceKeyReservedError(input.key);
+    const workspaceId = workspaceForNew(context, input.workspaceId);
     const secret = this.secretFor(input.verifier, input.secret);
     const mapping = input.mapping ?? DEFAULT_MAPPINGS[input.verifier.type];
     try {
       return await this.deps.inTransaction(async (unit) => {
         const source = await unit.sources.create({
+          workspaceId,
           key: input.key,
           name: input.name,
           verifier: input.verifier,
@@ -108,23 +138,25 @@ export class SourceService {
           secretSealed: secret === null ? null : this.deps.secretBox.seal(secret),
         });
         await this.deps.publisher.publishAudit(operatorFact(context, {
-          entityType: 'source', entityId: source.id, action: 'created',
+          entityType: 'source', entityId: source.id, action: 'created', workspaceId,
           details: { ...auditable(source), secretGenerated: input.secret === undefined && secret !== null },
         }));
         return { ...source, secret };
       });
     } catch (error) {
       if (hasSqlState(error, SQLSTATE.uniqueViolation)) throw new SourceKeyTakenError(input.key);
+      if (hasSqlState(error, SQLSTATE.foreignKeyViolation)) throw new WorkspaceNotFoundError(workspaceId);
       throw error;
     }
   }
 
   async update(id: string, patch: SourcePatch, context: OperatorContext): Promise<Source> {
     return this.deps.inTransaction(async (unit) => {
-      const updated = await unit.sources.update(id, patch);
+      const updated = await unit.sources.update(id, patch, context);
       if (!updated) throw new SourceNotFoundError(id);
       await this.deps.publisher.publishAudit(operatorFact(context, {
-        entityType: 'source', entityId: id, action: 'updated', details: { changed: Object.keys(patch), ...auditable(patch) },
+        entityType: 'source', entityId: id, action: 'updated', workspaceId: updated.workspaceId,
+        details: { changed: Object.keys(patch), ...auditable(patch) },
       }));
       return updated;
     });
@@ -133,10 +165,10 @@ export class SourceService {
   /** Its events stay (they carry the key as their provider); integrations subscribed to the key receive nothing new. */
   async delete(id: string, context: OperatorContext): Promise<void> {
     await this.deps.inTransaction(async (unit) => {
-      const deleted = await unit.sources.delete(id);
+      const deleted = await unit.sources.delete(id, context);
       if (!deleted) throw new SourceNotFoundError(id);
       await this.deps.publisher.publishAudit(operatorFact(context, {
-        entityType: 'source', entityId: id, action: 'deleted', details: { key: deleted.key, name: deleted.name },
+        entityType: 'source', entityId: id, action: 'deleted', workspaceId: deleted.workspaceId, details: { key: deleted.key, name: deleted.name },
       }));
     });
   }
@@ -144,11 +176,11 @@ export class SourceService {
   /** Pausing a paused source (or resuming an active one) changes nothing and is not audited. */
   async setState(id: string, state: SourceState, context: OperatorContext): Promise<Source> {
     return this.deps.inTransaction(async (unit) => {
-      const changed = await unit.sources.setState(id, state);
+      const changed = await unit.sources.setState(id, state, context);
       if (!changed) throw new SourceNotFoundError(id);
       if (changed.previousState !== state) {
         await this.deps.publisher.publishAudit(operatorFact(context, {
-          entityType: 'source', entityId: id, action: state === 'paused' ? 'paused' : 'resumed',
+          entityType: 'source', entityId: id, action: state === 'paused' ? 'paused' : 'resumed', workspaceId: changed.source.workspaceId,
           details: { key: changed.source.key, previousState: changed.previousState },
         }));
       }
@@ -160,9 +192,9 @@ export class SourceService {
   async rotateSecret(id: string, input: RotateInput, context: OperatorContext): Promise<SourceWithSecret> {
     const graceMs = input.graceSeconds === undefined ? this.deps.rotationGraceMs : input.graceSeconds * 1000;
     return this.deps.inTransaction(async (unit) => {
-      const current = await unit.sources.currentSecretForUpdate(id);
+      const current = await unit.sources.currentSecretForUpdate(id, context);
       if (!current) throw new SourceNotFoundError(id);
-      const source = await unit.sources.find(id);
+      const source = await unit.sources.find(id, context);
       if (!source) throw new SourceNotFoundError(id);
       const secret = this.secretFor(source.verifier, input.secret, '/secret');
       if (secret === null) throw new SourceInputError('/', 'a source verified with "none" has no secret to rotate');
@@ -172,7 +204,7 @@ export class SourceService {
       const rotated = await unit.sources.rotateSecret(id, this.deps.secretBox.seal(secret), graceMs > 0 ? previous : null, graceMs);
       if (!rotated) throw new SourceNotFoundError(id);
       await this.deps.publisher.publishAudit(operatorFact(context, {
-        entityType: 'source', entityId: id, action: 'secret_rotated',
+        entityType: 'source', entityId: id, action: 'secret_rotated', workspaceId: rotated.workspaceId,
         details: { key: rotated.key, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null },
       }));
       return { ...rotated, secret };

@@ -1,4 +1,5 @@
-// Dead letters: the dead jobs, replaying one, and replaying every one matching a filter in the background.
+// Dead letters: the dead jobs, replaying one, and replaying every one matching a filter in the background. A caller
+// narrowed to a workspace lists, replays and follows only its integrations' dead letters and its own bulk runs.
 import { Router } from 'express';
 import { badRequest, notFound, pageMeta, sendData } from '@hookway/http';
 import type { BulkReplayFilter, BulkReplayService } from '../../domain/bulk-replay.service.js';
@@ -6,7 +7,7 @@ import type { JobOperationsService } from '../../domain/job-operations.service.j
 import type { BulkReplay, DeliveryJobStore } from '../../domain/ports.js';
 import { operatorOf } from './errors.js';
 import { jobNotFound, replayAskOf } from './jobs.routes.js';
-import { bodyOf, queryOf, requireUuid, type Schemas } from './requests.js';
+import { bodyOf, listedWorkspace, queryOf, requireUuid, scopeOf, type Schemas } from './requests.js';
 
 /** The filter as given, without the empty parts. */
 function filterOf(body: Schemas['BulkReplayRequest']): BulkReplayFilter {
@@ -47,7 +48,7 @@ export function deadLetterRoutes({ jobs, jobOperations, bulkReplays }: DeadLette
 
   router.get('/dead-letters', async (req, res) => {
     const query = queryOf<'listDeadLetters', 'page' | 'pageSize'>(req);
-    const page = await jobs.searchDeadLetters(query);
+    const page = await jobs.searchDeadLetters({ ...query, workspaceId: listedWorkspace(req, query.workspaceId) });
     sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
   });
 
@@ -67,7 +68,7 @@ export function deadLetterRoutes({ jobs, jobOperations, bulkReplays }: DeadLette
 
   router.get('/dead-letter-replays/:id', async (req, res) => {
     const id = requireUuid(req.params.id, bulkNotFound);
-    const run = await bulkReplays.find(id);
+    const run = await bulkReplays.find(id, scopeOf(req));
     if (!run) throw bulkNotFound(id);
     sendData(res, 200, bulkView(run));
   });

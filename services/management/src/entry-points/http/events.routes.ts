@@ -1,10 +1,11 @@
-// Event search, detail, processing status, replay, and the event types seen per provider.
+// Event search, detail, processing status, replay, and the event types seen per provider. A caller narrowed to a
+// workspace sees and replays only that workspace's events; another workspace's id answers 404 as an unknown one.
 import { Router, type RequestHandler } from 'express';
 import { badRequest, isUuid, notFound, pageMeta, sendData, type AppError } from '@hookway/http';
 import type { EventViews } from '../../domain/event-views.js';
 import type { EventReader } from '../../domain/ports.js';
 import { EventNotFoundError, type ReplayService } from '../../domain/replay.service.js';
-import { bodyOf, queryOf } from './requests.js';
+import { bodyOf, listedWorkspace, queryOf, scopeOf } from './requests.js';
 
 function eventNotFound(id: string): AppError {
   return notFound('EVENT_NOT_FOUND', `event ${id} does not exist`);
@@ -33,19 +34,20 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
         errors: [{ path: '/from', message: 'must not be later than to' }],
       });
     }
-    const page = await events.search(query);
+    const page = await events.search({ ...query, workspaceId: listedWorkspace(req, query.workspaceId) });
     sendData(res, 200, page.items, { ...pageMeta(query.page, query.pageSize, page.total) });
   });
 
   router.get('/event-types', async (req, res) => {
-    const { provider } = queryOf<'listEventTypes'>(req);
-    const types = await events.eventTypes(provider);
+    const { provider, workspaceId } = queryOf<'listEventTypes'>(req);
+    const listed = listedWorkspace(req, workspaceId);
+    const types = await events.eventTypes(provider, listed === undefined ? {} : { workspaceId: listed });
     sendData(res, 200, types, { total: types.length });
   });
 
   router.get('/events/:id', async (req, res) => {
     const id = requireEventId(req.params.id);
-    const detail = await views.detail(id);
+    const detail = await views.detail(id, scopeOf(req));
     if (!detail) throw eventNotFound(id);
     sendData(res, 200, detail);
   });
@@ -53,7 +55,7 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
   // One handler, two paths: the alias exists for polling clients.
   const processingStatus: RequestHandler<{ id: string }> = async (req, res) => {
     const id = requireEventId(req.params.id);
-    const view = await views.status(id);
+    const view = await views.status(id, scopeOf(req));
     if (!view) throw eventNotFound(id);
     sendData(res, 200, view);
   };
@@ -64,7 +66,7 @@ export function eventRoutes({ events, views, replays }: EventRouteDependencies):
     const id = requireEventId(req.params.id);
     const body = bodyOf<'replayEvent'>(req);
     try {
-      const accepted = await replays.request({ eventId: id, ...body, correlationId: req.requestId });
+      const accepted = await replays.request({ eventId: id, ...body, correlationId: req.requestId }, scopeOf(req));
       sendData(res, 202, { replayRequestId: accepted.replayRequestId, eventId: accepted.eventId });
     } catch (error) {
       if (error instanceof EventNotFoundError) throw eventNotFound(id);

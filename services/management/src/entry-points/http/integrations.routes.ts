@@ -1,6 +1,7 @@
 // Integrations: list, create (Idempotency-Key honoured), read, partial update, delete, pause/resume, secret
 // rotation, test ping, ownership verification, statistics and delivery-history purge. Secrets are shown only
-// in the create and rotate answers.
+// in the create and rotate answers. A caller narrowed to a workspace sees and changes only that workspace's
+// integrations; another workspace's id answers 404 exactly as an unknown one.
 import { Router, type Request } from 'express';
 import { validateFilter, type PayloadFilter } from '@hookway/contracts';
 import { badRequest, notFound, sendData, type AppError } from '@hookway/http';
@@ -9,7 +10,7 @@ import type { EndpointProbeService } from '../../domain/endpoint-probe.service.j
 import type { IntegrationInput, IntegrationService } from '../../domain/integration.service.js';
 import type { IntegrationPatch } from '../../domain/ports.js';
 import { operatorOf } from './errors.js';
-import { bodyOf, queryOf, requireUuid, type Schemas } from './requests.js';
+import { bodyOf, listedWorkspace, queryOf, requireUuid, scopeOf, type Schemas } from './requests.js';
 
 /** A filter that breaks the language's rules is a 400 naming each problem, as a JSON Pointer into the body. */
 function checkFilter(filter: PayloadFilter | null | undefined): void {
@@ -64,7 +65,9 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
 
   router.get('/integrations', async (req, res) => {
     const query = queryOf<'listIntegrations'>(req);
-    const items = await service.list({ provider: query.provider, ...(query.activeOnly ? { state: 'active' } : {}) });
+    const items = await service.list({
+      workspaceId: listedWorkspace(req, query.workspaceId), provider: query.provider, ...(query.activeOnly ? { state: 'active' } : {}),
+    });
     sendData(res, 200, items, { total: items.length });
   });
 
@@ -79,7 +82,7 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
   });
 
   router.get('/integrations/:id', async (req, res) => {
-    sendData(res, 200, await service.get(integrationId(req)));
+    sendData(res, 200, await service.get(integrationId(req), scopeOf(req)));
   });
 
   router.patch('/integrations/:id', async (req, res) => {
@@ -122,11 +125,11 @@ export function integrationRoutes({ integrationService: service, probes }: Integ
     const body = bodyOf<'testIntegrationFilter'>(req);
     checkFilter(body.filter);
     const event = { type: body.event.type, subject: body.event.subject ?? null, data: body.event.data ?? null, provider: body.event.provider ?? null };
-    sendData(res, 200, await service.filterTest(id, event, body.filter ?? undefined));
+    sendData(res, 200, await service.filterTest(id, scopeOf(req), event, body.filter ?? undefined));
   });
 
   router.get('/integrations/:id/stats', async (req, res) => {
-    sendData(res, 200, await service.stats(integrationId(req)));
+    sendData(res, 200, await service.stats(integrationId(req), scopeOf(req)));
   });
 
   router.delete('/integrations/:id/deliveries', async (req, res) => {

@@ -14,8 +14,10 @@ export interface paths {
          * @description An endless `text/event-stream` of the job facts the audit log records. Each message has `id` (the
          *     fact's position in the audit log: a decimal integer that only grows, across replicas and restarts),
          *     `event` (`job.delivered`, `job.retry_scheduled`, `job.dead_lettered`, `job.retry_requested`, ...) and
-         *     `data`, a JSON `JobUpdate` (`type`, `id`, `factId`, `jobId`, `eventId`, `integrationId`, `attempt`,
-         *     `statusCode`, `latencyMs`, `errorCode`, `occurredAt`). Facts appear once the audit service has
+         *     `data`, a JSON `JobUpdate` (`type`, `id`, `factId`, `jobId`, `eventId`, `integrationId`, `workspaceId`, `attempt`,
+         *     `statusCode`, `latencyMs`, `errorCode`, `occurredAt`). A caller narrowed to a workspace is sent only the updates
+         *     of that workspace's jobs (a job's workspace is its integration's; `workspaceId` is null once that integration is
+         *     deleted, and such updates reach operators only). Facts appear once the audit service has
          *     appended them (it reads them from RabbitMQ), within `STREAM_POLL_INTERVAL` (default 250 ms) of that.
          *     A comment line (`: heartbeat`) is sent every `STREAM_HEARTBEAT` (default 15 s). Filter with
          *     `integrationId` or `eventId`. EventSource cannot send headers, so the API key may be passed as `?key=`.
@@ -109,7 +111,12 @@ export interface paths {
          *     same body (compared as canonical JSON) answers the first response again — same status, same body, same secret —
          *     with the header `idempotent-replayed: true`; the same key with a different body answers 409
          *     `IDEMPOTENCY_KEY_REUSED`. Concurrent requests with one key create one integration. The stored answer keeps the
-         *     secret encrypted. Audited as `integration.created`.
+         *     secret encrypted. Keys are kept per workspace for callers narrowed to one, so workspaces never share a key.
+         *     Audited as `integration.created`, with the integration's workspace.
+         *
+         *     The integration goes in the caller's workspace when the caller is narrowed to one, else in the body's
+         *     `workspaceId`, else in the `default` workspace; an unknown workspace (or, for a narrowed caller, any other
+         *     than its own) answers 404 `WORKSPACE_NOT_FOUND`.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -372,7 +379,14 @@ export interface paths {
          *     base64url otherwise) — give the provider's own secret for Stripe, Slack, Shopify or a Standard Webhooks sender
          *     that generated one. It is stored sealed (AES-256-GCM under `SECRET_ENCRYPTION_KEY`, column `sources.secret_sealed`),
          *     shown in this answer and the rotate answer only, and never logged or audited. A `none` source takes no secret.
-         *     `mapping` defaults to the preset's (see `SourceMapping`). Audited as `source.created`.
+         *     `mapping` defaults to the preset's (see `SourceMapping`). Audited as `source.created`, with its workspace.
+         *
+         *     The source goes in the caller's workspace when the caller is narrowed to one, else in the body's `workspaceId`,
+         *     else in the `default` workspace; its events belong to that workspace. An unknown workspace (or, for a narrowed
+         *     caller, any other than its own) answers 404 `WORKSPACE_NOT_FOUND`. Keys are global, because the key is the URL
+         *     senders post to: a key another workspace's source has answers 409 `SOURCE_KEY_TAKEN` too (that tells nothing
+         *     the public webhook URL does not). The key `api` is reserved for published events (POST /api/v1/events on
+         *     ingress) and answers 409 `SOURCE_KEY_RESERVED`.
          */
         post: operations["createSource"];
         delete?: never;
@@ -494,7 +508,7 @@ export interface paths {
         };
         /**
          * The event types received so far, per source
-         * @description `provider` is the source key (`acme`, `globex`, or a source created with POST /sources); the query parameter restricts to one source.
+         * @description `provider` is the source key (`acme`, `globex`, a source created with POST /sources, or `api` for published events); the query parameter restricts to one source.
          */
         get: operations["listEventTypes"];
         put?: never;
@@ -710,7 +724,9 @@ export interface paths {
          *     in batches of 100, filing one scoped replay request per job (`requeued` grows as it goes), and ends `completed`,
          *     or `failed` with `error` (also when the service stops mid-run). Jobs created by these replays are never picked up
          *     by the same run. Audited once as `dead_letter.bulk_replay_requested`; each replay request publishes its own
-         *     `replay.requested`. Follow it with `GET /dead-letter-replays/{id}`.
+         *     `replay.requested`. Follow it with `GET /dead-letter-replays/{id}`. A caller narrowed to a workspace replays only
+         *     the dead jobs of its workspace's integrations (the run's `filter` then shows its `workspaceId`), and only it
+         *     (and operators) can follow that run.
          */
         post: operations["bulkReplayDeadLetters"];
         delete?: never;
@@ -763,7 +779,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit log entries, newest (highest id) first */
+        /**
+         * Audit log entries, newest (highest id) first
+         * @description A caller narrowed to a workspace (a workspace API key, a JWT with a `workspace` claim) sees only the entries of
+         *     its workspace; a `workspaceId` naming another workspace then lists nothing. Operators see every entry and may
+         *     filter by `workspaceId`.
+         */
         get: operations["listAuditEntries"];
         put?: never;
         post?: never;
@@ -784,8 +805,10 @@ export interface paths {
          * Verify the whole audit hash chain
          * @description Walks every entry in id order and checks that its `prevHash` equals the previous entry's `hash` (64 zeros for the
          *     first) and that `hash = sha256(prevHash || canonical entry)`, where the canonical entry is the JSON (keys sorted at
-         *     every depth) of `{factId, entityType, entityId, action, actor, correlationId, occurredAt, details}`. An edited entry
-         *     fails its own hash; a deleted entry breaks the link of the entry after it.
+         *     every depth) of `{factId, entityType, entityId, action, actor, correlationId, occurredAt, details, workspaceId}`,
+         *     `workspaceId` left out when it is null (so entries from before workspaces keep their hash). An edited entry
+         *     fails its own hash; a deleted entry breaks the link of the entry after it. The chain spans every workspace, so
+         *     only an operator credential may verify it: a caller narrowed to a workspace gets 403 `OPERATOR_ONLY`.
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -808,12 +831,155 @@ export interface paths {
          * @description Events received and delivery attempts (succeeded, failed) per minute over the last `minutes` minutes, the
          *     current minute included (minutes cut in UTC, oldest first, empty minutes count 0); integrations by state; dead
          *     letters; the jobs still waiting for delivery (pending, delivering, retrying, parked or waiting) and the oldest of them.
+         *     A caller narrowed to a workspace (or an operator naming one with `workspaceId`) gets that workspace's figures
+         *     only: its events, its integrations, and their jobs and attempts.
          *     The audit chain's status is `GET /audit-entries/verify`, which walks the whole chain and is not repeated here.
          */
         get: operations["getOverviewStats"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workspaces, oldest first (the default workspace leads)
+         * @description An operator credential (`x-internal-api-key`, a JWT without a `workspace` claim) lists every workspace, the
+         *     `default` one included. A caller narrowed to a workspace (a workspace API key, a JWT with a `workspace` claim)
+         *     sees only its own.
+         */
+        get: operations["listWorkspaces"];
+        put?: never;
+        /**
+         * Create a workspace
+         * @description A workspace holds its own integrations, sources, events, jobs, replays, API keys and audit entries. The `slug`
+         *     is its stable name (lower-case letters, digits and dashes) and never changes afterwards. Only an operator
+         *     credential may create workspaces: a caller narrowed to a workspace gets 403 `OPERATOR_ONLY`. Audited as
+         *     `workspace.created`.
+         */
+        post: operations["createWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{workspaceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One workspace
+         * @description A caller narrowed to a workspace gets 404 `WORKSPACE_NOT_FOUND` for any other id, whether it exists or not.
+         */
+        get: operations["getWorkspace"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an empty workspace
+         * @description Refused with 409 `WORKSPACE_NOT_EMPTY` while the workspace still has integrations or sources
+         *     (`details.integrations`, `details.sources`: how many); delete or empty them first. The `default` workspace can
+         *     never be deleted (409 `DEFAULT_WORKSPACE`). Its API keys (they stop working at once) and its events go with
+         *     it; its audit entries stay. Only an operator credential may delete: a caller narrowed to this workspace gets
+         *     403 `OPERATOR_ONLY`, and 404 for any other workspace. Audited as `workspace.deleted`.
+         */
+        delete: operations["deleteWorkspace"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a workspace or change its description
+         * @description At least one of `name` and `description` (`null` clears it). The slug is immutable (scripts, dashboards and
+         *     URLs name the workspace by it), so `slug` is refused like any unknown field (400 `VALIDATION_ERROR`); create a
+         *     new workspace for a new slug. A caller narrowed to this workspace may change it too; any other workspace
+         *     answers it 404. Audited as `workspace.updated` with the changed field names.
+         */
+        patch: operations["updateWorkspace"];
+        trace?: never;
+    };
+    "/workspaces/{workspaceId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The workspace's API keys, newest first (never the key itself)
+         * @description Revoked keys are listed too, with `revokedAt`. Only the key's `prefix` (`hwk_` and 8 more characters) is shown:
+         *     the key is stored as its SHA-256 and cannot be shown again.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create a workspace API key; the key is returned this once
+         * @description The answer's `key` (`hwk_` followed by 43 base64url characters, 256 random bits) is shown only here: only its
+         *     SHA-256 is stored, and it is never logged or audited. Send it as `Authorization: Bearer hwk_…`: on ingress
+         *     (`events:publish`) and on this API (`webhooks:read` for GET, `webhooks:write` for the rest), where it sees and
+         *     changes only its own workspace. `rateLimit` limits the key's publish requests on ingress.
+         *
+         *     A workspace key with `webhooks:write` may create keys for its own workspace, but only with scopes it holds
+         *     itself (403 `SCOPE_NOT_HELD` naming the others in `details.scopes`): a key cannot mint a more powerful key. A
+         *     JWT narrowed by a `workspace` claim, and operator credentials, may grant any scope. Live keys of one workspace
+         *     have distinct names (409 `API_KEY_NAME_TAKEN`), since the name is the actor of the key's audit entries.
+         *     Audited as `api_key.created` (name, prefix, scopes, rate limit; never the key).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{workspaceId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+                /** @description API key id. A value that is not a UUID, or a key of another workspace, answers 404 `API_KEY_NOT_FOUND`. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key, at once
+         * @description Sets `revokedAt`; every request made with the key from then on answers 401, on every replica (keys are looked
+         *     up on each request). The row stays, listed with `revokedAt`. Revoking a revoked key answers 204 again and changes
+         *     nothing. A workspace key with `webhooks:write` may revoke any key of its workspace, itself included. Audited as
+         *     `api_key.revoked`.
+         */
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -837,7 +1003,7 @@ export interface components {
                  * @description Machine-readable error code.
                  * @enum {string}
                  */
-                code: "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INSUFFICIENT_SCOPE" | "INVALID_QUERY" | "VALIDATION_ERROR" | "INVALID_PAYLOAD" | "INVALID_URL" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_REQUEST" | "EVENT_NOT_FOUND" | "INTEGRATION_NOT_FOUND" | "JOB_NOT_FOUND" | "JOB_NOT_RETRYABLE" | "NOT_DEAD" | "BULK_REPLAY_NOT_FOUND" | "SOURCE_NOT_FOUND" | "SOURCE_KEY_TAKEN" | "NOT_FOUND" | "UNAVAILABLE" | "INTERNAL_ERROR";
+                code: "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INSUFFICIENT_SCOPE" | "INVALID_QUERY" | "VALIDATION_ERROR" | "INVALID_PAYLOAD" | "INVALID_URL" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_REQUEST" | "EVENT_NOT_FOUND" | "INTEGRATION_NOT_FOUND" | "JOB_NOT_FOUND" | "JOB_NOT_RETRYABLE" | "NOT_DEAD" | "BULK_REPLAY_NOT_FOUND" | "SOURCE_NOT_FOUND" | "SOURCE_KEY_TAKEN" | "SOURCE_KEY_RESERVED" | "WORKSPACE_NOT_FOUND" | "WORKSPACE_SLUG_TAKEN" | "WORKSPACE_NOT_EMPTY" | "DEFAULT_WORKSPACE" | "OPERATOR_ONLY" | "API_KEY_NOT_FOUND" | "API_KEY_NAME_TAKEN" | "SCOPE_NOT_HELD" | "NOT_FOUND" | "UNAVAILABLE" | "INTERNAL_ERROR";
                 message: string;
                 details: {
                     errors?: {
@@ -881,6 +1047,11 @@ export interface components {
         Integration: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The workspace it belongs to.
+             */
+            workspaceId: string;
             name: string;
             provider: string;
             /** Format: uri */
@@ -1020,8 +1191,20 @@ export interface components {
          *     }
          */
         IntegrationCreate: {
+            /**
+             * Format: uuid
+             * @description The workspace it goes in. A caller narrowed to a workspace may leave it out (its own is used) or name its
+             *     own; an operator may name any, and leaving it out means the `default` workspace. A workspace that does not
+             *     exist, or is not the narrowed caller's, answers 404 `WORKSPACE_NOT_FOUND`.
+             */
+            workspaceId?: string;
             name: string;
-            /** @description The key of the source whose events it receives (`acme`, `globex`, or any created with POST /sources); an unknown key answers 400 `VALIDATION_ERROR`. */
+            /**
+             * @description Whose events it receives: the key of a source of the same workspace (`acme`, `globex`, or any created with
+             *     POST /sources), or `api` for the events the workspace's applications publish (POST /api/v1/events on
+             *     ingress). A key no source of the workspace has answers 400 `VALIDATION_ERROR`: events reach only the
+             *     integrations of their own workspace.
+             */
             provider: string;
             /** @description http(s) endpoint; checked with the SSRF guard (400 `INVALID_URL` when refused). */
             url: string;
@@ -1144,6 +1327,11 @@ export interface components {
         Source: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The workspace it belongs to: its events go there.
+             */
+            workspaceId: string;
             key: components["schemas"]["SourceKey"];
             name: string;
             verifier: components["schemas"]["Verifier"];
@@ -1170,6 +1358,13 @@ export interface components {
          *     }
          */
         SourceCreate: {
+            /**
+             * Format: uuid
+             * @description The workspace it goes in (its events go there too). A caller narrowed to a workspace may leave it out (its
+             *     own is used) or name its own; an operator may name any, and leaving it out means the `default` workspace.
+             *     A workspace that does not exist, or is not the narrowed caller's, answers 404 `WORKSPACE_NOT_FOUND`.
+             */
+            workspaceId?: string;
             key: components["schemas"]["SourceKey"];
             name: string;
             verifier: components["schemas"]["Verifier"];
@@ -1276,6 +1471,11 @@ export interface components {
         Event: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The workspace of the source that sent it, or of the key that published it.
+             */
+            workspaceId: string;
             provider: string;
             /** @description The provider's own event id (deduplication key). */
             externalId: string;
@@ -1398,6 +1598,11 @@ export interface components {
             eventId: string;
         };
         JobDetail: components["schemas"]["DeliveryJob"] & {
+            /**
+             * Format: uuid
+             * @description The workspace it belongs to (its integration's).
+             */
+            workspaceId: string;
             /** @description The job's attempts in attempt order (request headers include the signature sent). */
             attempts: components["schemas"]["DeliveryAttempt"][];
         };
@@ -1492,12 +1697,112 @@ export interface components {
             recordedAt: string;
             prevHash: string;
             hash: string;
+            /**
+             * Format: uuid
+             * @description The workspace of the entity acted on (protected by the hash chain); null for a fact about no one workspace and for entries from before workspaces.
+             */
+            workspaceId: string | null;
         };
         ChainVerdict: {
             valid: boolean;
             /** @description Entries examined, including the first invalid one. */
             checked: number;
             firstInvalidId: number | null;
+        };
+        /**
+         * @example {
+         *       "id": "00000000-0000-0000-0000-000000000001",
+         *       "slug": "default",
+         *       "name": "Default",
+         *       "description": "Everything created without naming a workspace",
+         *       "createdAt": "2026-12-06T00:00:00.000Z",
+         *       "updatedAt": "2026-12-06T00:00:00.000Z"
+         *     }
+         */
+        Workspace: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["WorkspaceSlug"];
+            name: string;
+            description: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description The workspace's stable name; set at creation, never changed.
+         * @example billing-team
+         */
+        WorkspaceSlug: string;
+        WorkspaceCreate: {
+            slug: components["schemas"]["WorkspaceSlug"];
+            name: string;
+            description?: string | null;
+        };
+        /** @description The slug is immutable and refused here. */
+        WorkspacePatch: {
+            name?: string;
+            /** @description `null` clears the description. */
+            description?: string | null;
+        };
+        /**
+         * @description `events:publish`: publish events on ingress (`POST /api/v1/events`) and list them there; `webhooks:read`: GET
+         *     routes of this API within the key's workspace; `webhooks:write`: every other route of this API within it.
+         * @enum {string}
+         */
+        ApiKeyScope: "events:publish" | "webhooks:read" | "webhooks:write";
+        /** @description At most `perSecond` publish requests a second on average, `burst` back to back (ingress answers 429 beyond). */
+        ApiKeyRateLimit: {
+            perSecond: number;
+            burst: number;
+        };
+        /**
+         * @example {
+         *       "name": "checkout-service",
+         *       "scopes": [
+         *         "events:publish"
+         *       ],
+         *       "rateLimit": {
+         *         "perSecond": 50,
+         *         "burst": 100
+         *       }
+         *     }
+         */
+        ApiKeyCreate: {
+            /** @description The actor of the key's audit entries. */
+            name: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            rateLimit?: components["schemas"]["ApiKeyRateLimit"];
+        };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            /**
+             * @description The first characters of the key (`hwk_` and 8 more), to tell keys apart.
+             * @example hwk_Q2xZ9bT1
+             */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            rateLimit: components["schemas"]["ApiKeyRateLimit"] | null;
+            /** @description The actor who created the key. */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the key was revoked; null while it is live.
+             */
+            revokedAt: string | null;
+        };
+        ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
+            /** @description The key. Shown only in this answer; store it now. */
+            key: string;
         };
     };
     responses: {
@@ -1590,6 +1895,38 @@ export interface components {
                 };
             };
         };
+        /** @description `WORKSPACE_NOT_FOUND`: no such workspace, or one the caller is not narrowed to */
+        WorkspaceNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The workspace */
+        WorkspaceAnswer: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SuccessEnvelope"] & {
+                    data?: components["schemas"]["Workspace"];
+                };
+            };
+        };
+        /**
+         * @description `INSUFFICIENT_SCOPE` (no `webhooks:write`) or `OPERATOR_ONLY`: the caller is narrowed to a workspace (a
+         *     workspace API key, a JWT with a `workspace` claim) and the action is over workspaces as a whole
+         */
+        OperatorOnly: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description `INVALID_QUERY`: an unknown parameter or a bad value; `details.errors` lists each problem */
         InvalidQuery: {
             headers: {
@@ -1641,6 +1978,16 @@ export interface components {
         SourceId: string;
         /** @description Delivery job id. A value that is not a UUID answers 404 `JOB_NOT_FOUND`. */
         JobId: string;
+        /**
+         * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+         *     any other workspace lists nothing, whether or not it exists.
+         */
+        WorkspaceFilter: string;
+        /**
+         * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+         *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+         */
+        WorkspaceId: string;
     };
     requestBodies: never;
     headers: never;
@@ -1651,6 +1998,11 @@ export interface operations {
     streamJobUpdates: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 /** @description Only updates of this integration's jobs. */
                 integrationId?: string;
                 /** @description Only updates of this event's jobs. */
@@ -1755,6 +2107,11 @@ export interface operations {
     listIntegrations: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 /** @description Only integrations of this provider. */
                 provider?: string;
                 /** @description `true` restricts to integrations whose state is `active`; `false` (the default) lists every state. */
@@ -1824,6 +2181,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["WorkspaceNotFound"];
             /** @description `IDEMPOTENCY_KEY_REUSED`: the key was used with a different body within 24 hours */
             409: {
                 headers: {
@@ -2156,7 +2514,13 @@ export interface operations {
     };
     listSources: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2208,7 +2572,8 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `SOURCE_KEY_TAKEN`: another source has this key */
+            404: components["responses"]["WorkspaceNotFound"];
+            /** @description `SOURCE_KEY_TAKEN`: another source, in any workspace, has this key; `SOURCE_KEY_RESERVED`: the key is `api` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2367,6 +2732,11 @@ export interface operations {
     listEventTypes: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 provider?: string;
             };
             header?: never;
@@ -2394,6 +2764,11 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 page?: components["parameters"]["Page"];
                 pageSize?: components["parameters"]["PageSize"];
                 provider?: string;
@@ -2620,6 +2995,11 @@ export interface operations {
     listDeadLetters: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 page?: components["parameters"]["Page"];
                 pageSize?: components["parameters"]["PageSize"];
                 integrationId?: string;
@@ -2768,6 +3148,11 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 page?: components["parameters"]["Page"];
                 pageSize?: components["parameters"]["PageSize"];
                 status?: "success" | "failed";
@@ -2807,6 +3192,8 @@ export interface operations {
                 entityId?: string;
                 /** @example requested */
                 action?: string;
+                /** @description Only entries about this workspace's entities. */
+                workspaceId?: string;
             };
             header?: never;
             path?: never;
@@ -2852,12 +3239,18 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OperatorOnly"];
             503: components["responses"]["Unavailable"];
         };
     };
     getOverviewStats: {
         parameters: {
             query?: {
+                /**
+                 * @description Only this workspace's rows (for operators). A caller narrowed to a workspace sees only its own anyway; naming
+                 *     any other workspace lists nothing, whether or not it exists.
+                 */
+                workspaceId?: components["parameters"]["WorkspaceFilter"];
                 /** @description Length of the window in minutes. */
                 minutes?: number;
             };
@@ -2881,6 +3274,280 @@ export interface operations {
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWorkspaces: {
+        parameters: {
+            query?: {
+                page?: components["parameters"]["Page"];
+                pageSize?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of workspaces */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data?: components["schemas"]["Workspace"][];
+                        meta?: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceCreate"];
+            };
+        };
+        responses: {
+            201: components["responses"]["WorkspaceAnswer"];
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OperatorOnly"];
+            /** @description `WORKSPACE_SLUG_TAKEN`: another workspace has this slug (`details.slug`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["WorkspaceAnswer"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WorkspaceNotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OperatorOnly"];
+            404: components["responses"]["WorkspaceNotFound"];
+            /** @description `WORKSPACE_NOT_EMPTY` (with `details.integrations` and `details.sources`) or `DEFAULT_WORKSPACE` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspacePatch"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WorkspaceAnswer"];
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WorkspaceNotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                page?: components["parameters"]["Page"];
+                pageSize?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data?: components["schemas"]["ApiKey"][];
+                        meta?: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["WorkspaceNotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; `key` is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data?: components["schemas"]["ApiKeyWithSecret"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `INSUFFICIENT_SCOPE` (no `webhooks:write`) or `SCOPE_NOT_HELD` (a workspace key asked for a scope it lacks; `details.scopes`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: components["responses"]["WorkspaceNotFound"];
+            /** @description `API_KEY_NAME_TAKEN`: a live key of this workspace has this name (`details.name`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Workspace id. A value that is not a UUID, an unknown id, and (for a caller narrowed to a workspace) any other
+                 *     workspace's id answer 404 `WORKSPACE_NOT_FOUND`.
+                 */
+                workspaceId: components["parameters"]["WorkspaceId"];
+                /** @description API key id. A value that is not a UUID, or a key of another workspace, answers 404 `API_KEY_NOT_FOUND`. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `WORKSPACE_NOT_FOUND` or `API_KEY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

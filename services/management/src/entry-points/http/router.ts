@@ -14,6 +14,8 @@ import { sourceRoutes } from './sources.routes.js';
 import type { SourceService } from '../../domain/source.service.js';
 import { statsRoutes } from './stats.routes.js';
 import { streamRoutes } from './stream.routes.js';
+import type { WorkspaceService } from '../../domain/workspace.service.js';
+import { workspaceRoutes } from './workspaces.routes.js';
 
 export interface ManagementApiDependencies extends EventRouteDependencies, IntegrationRouteDependencies, DeadLetterRouteDependencies {
   health: Record<string, DependencyCheck>;
@@ -26,6 +28,7 @@ export interface ManagementApiDependencies extends EventRouteDependencies, Integ
   auditEntries: AuditEntryReader;
   sourceService: SourceService;
   overview: OverviewReader;
+  workspaceService: WorkspaceService;
 }
 
 export function managementApi(deps: ManagementApiDependencies): Router {
@@ -45,6 +48,7 @@ export function managementApi(deps: ManagementApiDependencies): Router {
   router.use(deliveryRoutes(deps.attempts));
   router.use(auditEntryRoutes(deps.auditEntries));
   router.use(statsRoutes(deps.overview));
+  router.use(workspaceRoutes(deps));
   router.use(domainErrors());
   return router;
 }

@@ -1,13 +1,14 @@
 // Inbound sources: list, create, read, partial update, delete, pause/resume and secret rotation. A source's
 // secret is shown only in the create and rotate answers; the verifier and mapping are checked against the
-// shapes ingress runs (libs/contracts sources.ts), each problem named by its path.
+// shapes ingress runs (libs/contracts sources.ts), each problem named by its path. A caller narrowed to a workspace
+// sees and changes only that workspace's sources; another workspace's id answers 404 exactly as an unknown one.
 import { Router, type Request } from 'express';
 import { mappingProblems, verifierProblems, type SchemaProblem, type SourceMapping, type VerifierConfig } from '@hookway/contracts';
-import { badRequest, notFound, sendData, type AppError } from '@hookway/http';
+import { badRequest, conflict, notFound, sendData, type AppError } from '@hookway/http';
 import type { SourcePatch } from '../../domain/ports.js';
-import type { RotateInput, SourceInput, SourceService } from '../../domain/source.service.js';
+import { SourceKeyReservedError, type RotateInput, type SourceInput, type SourceService } from '../../domain/source.service.js';
 import { operatorOf } from './errors.js';
-import { bodyOf, requireUuid } from './requests.js';
+import { bodyOf, listedWorkspace, queryOf, requireUuid, scopeOf } from './requests.js';
 
 function refuse(errors: SchemaProblem[]): void {
   if (errors.length > 0) throw badRequest('VALIDATION_ERROR', 'request body is invalid', { errors });
@@ -29,14 +30,16 @@ const sourceId = (req: Request<{ id: string }>): string => requireUuid(req.param
 export function sourceRoutes({ sourceService: service }: { sourceService: SourceService }): Router {
   const router = Router();
 
-  router.get('/sources', async (_req, res) => {
-    const items = await service.list();
+  router.get('/sources', async (req, res) => {
+    const workspaceId = listedWorkspace(req, queryOf<'listSources'>(req).workspaceId);
+    const items = await service.list(workspaceId === undefined ? {} : { workspaceId });
     sendData(res, 200, items, { total: items.length });
   });
 
   router.post('/sources', async (req, res) => {
     const body = bodyOf<'createSource'>(req);
     const input: SourceInput = {
+      ...(body.workspaceId ? { workspaceId: body.workspaceId } : {}),
       key: body.key,
       name: body.name,
       verifier: checkedVerifier(body.verifier),
@@ -44,11 +47,17 @@ export function sourceRoutes({ sourceService: service }: { sourceService: Source
       ...(body.rateLimit ? { rateLimit: body.rateLimit } : {}),
       ...(typeof body.secret === 'string' ? { secret: body.secret } : {}),
     };
-    sendData(res, 201, await service.create(input, operatorOf(req)));
+    try {
+      sendData(res, 201, await service.create(input, operatorOf(req)));
+    } catch (error) {
+      // Mapped here rather than in errors.ts: only this route can raise it.
+      if (error instanceof SourceKeyReservedError) throw conflict('SOURCE_KEY_RESERVED', error.message, { key: error.key });
+      throw error;
+    }
   });
 
   router.get('/sources/:id', async (req, res) => {
-    sendData(res, 200, await service.get(sourceId(req)));
+    sendData(res, 200, await service.get(sourceId(req), scopeOf(req)));
   });
 
   router.patch('/sources/:id', async (req, res) => {

@@ -7,11 +7,12 @@
 // for an EventSource, with 200, `retry:` and an `unavailable` event, then closed: EventSource (browsers and
 // the eventsource package alike, per the WHATWG spec) gives up for good on any non-200 answer, but
 // reconnects after `retry` ms when a 200 stream ends. Other clients get 503 with Retry-After.
+// A caller narrowed to a workspace is sent only that workspace's jobs (an operator may ask for one with ?workspaceId=).
 import { Router, type RequestHandler, type Request, type Response } from 'express';
 import { AppError } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import type { JobStream, StreamFilter, StreamMessage } from '../../domain/job-stream.js';
-import { queryOf, type RequestQuery } from './requests.js';
+import { listedWorkspace, queryOf, type RequestQuery } from './requests.js';
 
 /** A position in the audit log, as the spec's lastEventId pattern says; a Last-Event-ID header is held to it too. */
 const POSITION = /^[0-9]{1,15}$/;
@@ -72,7 +73,9 @@ export function streamRoutes(deps: StreamRouteDependencies, validateRequest: Req
 
   router.get('/stream', deps.auth, ...validateRequest, async (req, res) => {
     const query = queryOf<'streamJobUpdates'>(req);
+    const workspaceId = listedWorkspace(req, query.workspaceId);
     const filter: StreamFilter = {
+      ...(workspaceId ? { workspaceId } : {}),
       ...(query.integrationId ? { integrationId: query.integrationId } : {}),
       ...(query.eventId ? { eventId: query.eventId } : {}),
     };
