@@ -180,4 +180,47 @@ describe('Hookway end to end', () => {
       valid: true, checked: actions.length, firstInvalidId: null,
     });
   });
+  it('publishes a workspace\'s own event through its key, delivers it only to that workspace\'s subscriber, signed', async () => {
+    const created = await request(management).post('/api/v1/workspaces').set(key).send({ slug: 'e2e-team', name: 'E2E team' });
+    expect(created.status).toBe(201);
+    const workspaceId = (created.body as Envelope<{ id: string }>).data.id;
+    const issued = await request(management).post(`/api/v1/workspaces/${workspaceId}/api-keys`).set(key)
+      .send({ name: 'billing-app', scopes: ['events:publish', 'webhooks:read', 'webhooks:write'] });
+    expect(issued.status).toBe(201);
+    const teamKey = { authorization: `Bearer ${(issued.body as Envelope<{ key: string }>).data.key}` };
+
+    // The team subscribes with its own key; the default workspace has a subscriber to provider api too.
+    const subscribed = await request(management).post('/api/v1/integrations').set(teamKey)
+      .send({ name: 'team invoices', provider: 'api', url: `${receiver.url}/team`, eventTypes: ['invoice.*'] });
+    expect(subscribed.status).toBe(201);
+    const integration = (subscribed.body as Envelope<{ workspaceId: string; secret: string }>).data;
+    expect(integration.workspaceId).toBe(workspaceId);
+    const elsewhere = await request(management).post('/api/v1/integrations').set(key)
+      .send({ name: 'default api', provider: 'api', url: `${receiver.url}/default-workspace`, eventTypes: ['*'] });
+    expect(elsewhere.status).toBe(201);
+
+    const event = { type: 'invoice.paid', subject: 'invoice/7', data: { amount: 500 } };
+    const published = await request(ingress).post('/api/v1/events').set(teamKey).set('idempotency-key', 'invoice-7-paid').send(event);
+    expect(published.status).toBe(202);
+    const { id: eventId } = (published.body as Envelope<{ id: string }>).data;
+    const again = await request(ingress).post('/api/v1/events').set(teamKey).set('idempotency-key', 'invoice-7-paid').send(event);
+    expect([again.status, again.text]).toEqual([202, published.text]);
+
+    const delivered = await waitFor(() => receiver.requests.find((arrival) => arrival.path === '/team'), { what: 'the published event delivered' });
+    const verified = new Webhook(integration.secret).verify(delivered.body, {
+      'webhook-id': String(delivered.headers['webhook-id']),
+      'webhook-timestamp': String(delivered.headers['webhook-timestamp']),
+      'webhook-signature': String(delivered.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({ id: eventId, provider: 'api', ...event });
+    // Processed means every job it got has ended: none went to the default workspace's subscriber.
+    await waitFor(async () => {
+      const shown = await request(management).get(`/api/v1/events/${eventId}`).set(teamKey);
+      return (shown.body as Envelope<EventDetail>).data.status === 'processed' ? true : undefined;
+    }, { what: 'the published event processed' });
+    expect(receiver.requests.filter((arrival) => arrival.path === '/team')).toHaveLength(1);
+    expect(receiver.requests.filter((arrival) => arrival.path === '/default-workspace')).toHaveLength(0);
+    // The operator sees it; the default workspace's view of it would be another workspace's row.
+    expect((await request(management).get(`/api/v1/events/${eventId}`).set(key)).status).toBe(200);
+  });
 });
