@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import { hmacSha256Hex } from '@hookway/signing';
+import { generateApiKey, hmacSha256Hex } from '@hookway/signing';
 import { report, Suite } from './harness.js';
 import { expectNoSecretsLeaked } from './leaks.js';
 
@@ -202,6 +202,62 @@ describe('fault: garbage in', () => {
     expect(problems).toEqual([]);
     const after = await suite.database.db('replay_requests').count<{ count: number }[]>({ count: '*' });
     expect(after[0]?.count).toBe(before[0]?.count);
+  });
+
+  it('the publish API, workspaces and API keys answer garbage with 4xx envelopes and store nothing they refused', async () => {
+    const operator: [string, string] = ['x-internal-api-key', suite.config.managementApiKey];
+    const [workspace] = await suite.database.db('workspaces').insert({ slug: 'fuzz-team', name: 'Fuzz team' }).returning<Array<{ id: string }>>('id');
+    const generated = generateApiKey();
+    await suite.database.db('api_keys').insert({
+      workspace_id: workspace!.id, name: 'fuzz', key_hash: generated.hash, key_prefix: generated.displayPrefix,
+      scopes: ['events:publish', 'webhooks:read', 'webhooks:write'], created_by: 'fuzz',
+    });
+    const bearer: [string, string] = ['authorization', `Bearer ${generated.key}`];
+    const countEvents = async (): Promise<number> =>
+      Number((await suite.database.db('events').where({ workspace_id: workspace!.id }).count<{ count: number }[]>({ count: '*' }))[0]?.count ?? 0);
+    const eventBody = fc.oneof(
+      bodyBytes,
+      fc.record({ type: fc.anything(), subject: fc.anything(), occurredAt: fc.anything(), data: fc.anything() }, { requiredKeys: [] })
+        .map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+      fc.array(fc.anything(), { maxLength: 120 }).map((events) => Buffer.from(JSON.stringify({ events }) ?? 'null')),
+    );
+    const credentials = fc.constantFrom<Array<[string, string]>>([bearer], [], [['authorization', 'Bearer hwk_nope']], [['authorization', 'Basic eDp5']], [operator]);
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/events', '/events/batch'), eventBody, contentType, credentials, fc.option(fc.string({ maxLength: 300 })),
+        async (path, body, type, auth, idempotencyKey) => {
+          const headers: [string, string][] = [...auth];
+          if (type) headers.push(['content-type', type]);
+          if (idempotencyKey !== null && !/[\r\n\0]/.test(idempotencyKey)) headers.push(['idempotency-key', idempotencyKey]);
+          const response = await send(suite.ingressUrl, 'POST', `/api/v1${path}`, headers, body);
+          if (response.status === 202 || response.status === 200) accepted += 1;
+          check(`POST ${path}`, response);
+        }),
+      { numRuns: 400, seed: 20261206 },
+    );
+    const stored = await countEvents();
+    // Every event stored was answered 202 (a batch stores several; a replayed Idempotency-Key none).
+    expect(stored === 0 ? accepted === 0 : accepted > 0).toBe(true);
+    const listing = fc.dictionary(fc.constantFrom('cursor', 'limit', 'provider', 'status', 'eventType', 'subject', 'from', 'to', 'x'),
+      fc.oneof(fc.constantFrom(...INJECTIONS), fc.string({ maxLength: 40 }), fc.integer().map(String)), { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(listing, credentials, async (query, auth) => {
+        check('GET /events (ingress)', await send(suite.ingressUrl, 'GET', `/api/v1/events?${new URLSearchParams(query).toString()}`, auth));
+      }),
+      { numRuns: 300, seed: 20261206 },
+    );
+    await fc.assert(
+      fc.asyncProperty(pathPart, bodyBytes, contentType, credentials, fc.constantFrom('POST /workspaces', 'PATCH /workspaces/:id', 'DELETE /workspaces/:id',
+        'POST /workspaces/:id/api-keys', 'DELETE /workspaces/:id/api-keys/:id', 'GET /workspaces/:id/api-keys'), async (id, body, type, auth, operation) => {
+        const headers: [string, string][] = [...auth];
+        if (type) headers.push(['content-type', type]);
+        const [method, template] = operation.split(' ') as [string, string];
+        const path = `/api/v1${template.replaceAll(':id', id)}`;
+        check(`${method} ${template}`, await send(suite.managementUrl, method, path, headers, method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : body));
+      }),
+      { numRuns: 400, seed: 20261206 },
+    );
+    expect(problems).toEqual([]);
   });
 
   it('no service restarted, and no secret leaked', async () => {
