@@ -145,7 +145,7 @@ export const CONFIG_TABLE = {
   },
   dispatcherFirstAttempt: {
     env: 'DISPATCHER_FIRST_ATTEMPT', kind: 'enum', values: ['inline', 'queue'], default: 'inline', services: ['dispatcher'],
-    description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (up to DISPATCHER_PREFETCH at once, then as a job message), `queue` always as a job message. Retries and replays always travel as job messages',
+    description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (half of DISPATCHER_PREFETCH at once, the job consumer prefetches the other half; beyond that as a job message), `queue` always as a job message. Retries and replays always travel as job messages',
   },
   outboxRelayIntervalMs: {
     env: 'OUTBOX_RELAY_INTERVAL', kind: 'duration', minimum: 10, default: '1s', services: ['ingress', 'management'],

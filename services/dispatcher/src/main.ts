@@ -97,12 +97,14 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     });
 
     const attempt = pacedAttempt(delivery, logger, pacer);
-    const firstAttempts = config.dispatcherFirstAttempt === 'inline'
+    // Attempts in flight per replica stay DISPATCHER_PREFETCH in all: half for first attempts started here
+    // (their event messages stay unacked meanwhile: half the events window at most), half for job messages.
+    const firstAttemptSlots = config.dispatcherFirstAttempt === 'inline' ? Math.floor(config.dispatcherPrefetch / 2) : 0;
+    const firstAttempts = firstAttemptSlots > 0
       ? new FirstAttempts({
         attempt,
         publishJob: (job, correlationId) => publisher.publishJob(job, correlationId),
-        // The event messages of running attempts stay unacked: half the prefetch window, so fan-out never stalls on them.
-        slots: Math.max(1, Math.floor(config.dispatcherPrefetch / 2)),
+        slots: firstAttemptSlots,
         logger,
         onEnded: (outcome) => metrics.handled.inc({ queue: 'first_attempt', outcome }),
       })
@@ -142,7 +144,7 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     // Stopped after the consumers (so no fan-out starts another), before the broker and the pool close.
     if (firstAttempts) resources.add('in-process first attempts', () => firstAttempts.stop());
     await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
-    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: config.dispatcherPrefetch });
+    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: config.dispatcherPrefetch - firstAttemptSlots });
     logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
     const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
     const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');
