@@ -18,16 +18,23 @@ interface ApiKeyRow {
   scopes: string[];
   rate_limit_per_second: number | null;
   rate_limit_burst: number | null;
+  last_used_at: Date | null;
 }
 
-/** The live (not revoked) key with this hash, or undefined. */
+/** How stale last_used_at may get: a key in use is written at most once a minute, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The live (not revoked) key with this hash, or undefined; notes that it was used (to the minute). */
 export async function findLiveApiKey(db: Knex, keyHash: string): Promise<ApiKeyRecord | undefined> {
   const row = await db('api_keys')
-    .select<ApiKeyRow[]>('id', 'workspace_id', 'name', 'scopes', 'rate_limit_per_second', 'rate_limit_burst')
+    .select<ApiKeyRow[]>('id', 'workspace_id', 'name', 'scopes', 'rate_limit_per_second', 'rate_limit_burst', 'last_used_at')
     .where('key_hash', keyHash)
     .whereNull('revoked_at')
     .first();
   if (!row) return undefined;
+  if (row.last_used_at === null || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db('api_keys').where('id', row.id).update({ last_used_at: db.fn.now() });
+  }
   return {
     id: row.id,
     workspaceId: row.workspace_id,

@@ -95,6 +95,8 @@ describe('workspace API keys', () => {
     expect((await fx.http.get(`/api/v1/workspaces/${workspace}`).set('authorization', reader)).status).toBe(200);
     const write = await fx.http.post('/api/v1/integrations').set('authorization', reader).send(integrationBody());
     expect([write.status, errorOf(write).code]).toEqual([403, 'INSUFFICIENT_SCOPE']);
+    // Its use is noted (to the minute): the listing shows when it was last used.
+    expect(dataOf<ApiKeyJson[]>(await listKeys()).find((key) => key.id === created.id)?.lastUsedAt).toEqual(expect.any(String));
 
     const revoked = await revoke(created.id);
     expect(revoked.status).toBe(204);
