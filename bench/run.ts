@@ -256,11 +256,13 @@ async function main(): Promise<number> {
       baseUrl: running.ingressUrl, key: publishKey, durationMs: options.durations.ingressS * 1000, connections: options.connections, signal,
     });
     sampler.enter('publish: backlog');
-    // Their fan-outs (nothing subscribes) finish before the next phase, whose CPU and latency they would cloud.
+    // Their fan-outs (nothing subscribes), outbox marks and audit facts finish before the next phase, whose CPU
+    // and latency they would cloud.
     await pollUntil(async () => {
-      const [row] = await running.database.db('events').where({ status: 'pending' }).count<{ count: number }[]>({ count: '*' });
-      return Number(row?.count) === 0;
-    }, { limitMs: options.settleLimitS * 1000, signal });
+      const [row] = await running.database.db('events').where({ status: 'pending' }).orWhereNull('published_at').count<{ count: number }[]>({ count: '*' });
+      const depth = await running.depth();
+      return Number(row?.count) === 0 && depth.events === 0 && depth.audit === 0;
+    }, { limitMs: options.auditDrainLimitS * 1000, signal });
     const phases: Record<'ingress' | 'paced' | 'full', DeliveryPhase | undefined> = { ingress: undefined, paced: undefined, full: undefined };
     phases.ingress = {
       accepted: ingressLoad.accepted, loadStartedAt: ingressStartedAt, loadEndedAt: ingressEndedAt, backlogEndedAt: now(),
