@@ -26,6 +26,8 @@ declare global {
       workspaceId?: string;
       /** The workspace API key the request came with, when it came with one. */
       apiKey?: ApiKeyRecord;
+      /** The scopes the caller holds (a workspace key's, a JWT's `scope` claim); undefined: all (the operator's key). */
+      grantedScopes?: string[];
     }
   }
 }

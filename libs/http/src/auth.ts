@@ -88,6 +88,7 @@ export function managementAuth({ apiKey, jwtSecret, queryKeyParam, apiKeys }: Ma
       return;
     }
     req.actor = claims.sub;
+    req.grantedScopes = scopes;
     if (workspace !== undefined) req.workspaceId = workspace;
     next();
   };

@@ -25,6 +25,7 @@ export async function authenticateApiKey(req: Request, offered: string, scope: s
   req.actor = key.name;
   req.workspaceId = key.workspaceId;
   req.apiKey = key;
+  req.grantedScopes = key.scopes;
   return undefined;
 }
 

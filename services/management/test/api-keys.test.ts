@@ -221,12 +221,34 @@ describe('workspace API keys', () => {
     });
   });
 
-  it('a JWT narrowed to the workspace may grant any scope in it, and none in another', async () => {
-    const token = narrowedBearer(fx, 'team-lead', 'webhooks:read webhooks:write', workspace);
+  it('a JWT narrowed to the workspace may grant the scopes it holds in it, and none in another', async () => {
+    const token = narrowedBearer(fx, 'team-lead', 'webhooks:read webhooks:write events:publish', workspace);
     const granted = await createKey({ name: 'publisher-by-jwt', scopes: ['events:publish'] }, workspace, token);
     expect([granted.status, dataOf<ApiKeyJson>(granted).createdBy]).toEqual([201, 'team-lead']);
     const elsewhere = await createKey({ name: 'publisher-by-jwt', scopes: ['events:publish'] }, otherWorkspace, token);
     expect([elsewhere.status, errorOf(elsewhere).code]).toEqual([404, 'WORKSPACE_NOT_FOUND']);
+  });
+
+  it('making a key does not wait for inserts into its workspace (their foreign-key lock), nor they for it', async () => {
+    // An event insert holds FOR KEY SHARE on its workspace until it commits; a key is made meanwhile.
+    const trx = await fx.db.transaction();
+    try {
+      await trx.raw('SELECT 1 FROM workspaces WHERE id = ? FOR KEY SHARE', [workspace]);
+      const created = await createKey({ name: 'made-beside-an-insert', scopes: ['webhooks:read'] });
+      expect(created.status).toBe(201);
+    } finally {
+      await trx.rollback();
+    }
+  });
+
+  it('a JWT may only grant the scopes its scope claim holds', async () => {
+    const writer = narrowedBearer(fx, 'writer-only', 'webhooks:write', workspace);
+    const escalated = await createKey({ name: 'reader-by-writer', scopes: ['webhooks:read', 'events:publish'] }, workspace, writer);
+    expect([escalated.status, errorOf(escalated).code, errorOf(escalated).details]).toEqual([403, 'SCOPE_NOT_HELD', { scopes: ['webhooks:read', 'events:publish'] }]);
+    expect(await fx.db('api_keys').where({ workspace_id: workspace, name: 'reader-by-writer' }).first()).toBeUndefined();
+    const operatorJwt = narrowedBearer(fx, 'platform', 'webhooks:write');
+    const forbidden = await createKey({ name: 'reader-by-operator-jwt', scopes: ['webhooks:read'] }, workspace, operatorJwt);
+    expect([forbidden.status, errorOf(forbidden).code]).toEqual([403, 'SCOPE_NOT_HELD']);
   });
 
   it('never writes a key to the logs or to an audit fact, even at debug level', async () => {

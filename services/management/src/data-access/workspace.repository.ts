@@ -51,6 +51,11 @@ export class WorkspaceRepository implements WorkspaceStore {
     return row && toWorkspace(row);
   }
 
+  async findForKeyChange(id: string): Promise<Workspace | undefined> {
+    const row = await this.db('workspaces').select<WorkspaceRow[]>(COLUMNS).where({ id }).forNoKeyUpdate().first<WorkspaceRow | undefined>();
+    return row && toWorkspace(row);
+  }
+
   async create(input: NewWorkspace): Promise<Workspace> {
     const [row] = await this.db('workspaces')
       .insert({ slug: input.slug, name: input.name, description: input.description })

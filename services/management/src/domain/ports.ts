@@ -549,6 +549,8 @@ export interface WorkspaceStore {
   find(id: string): Promise<Workspace | undefined>;
   /** The row locked for the rest of the transaction: nothing can be added to the workspace meanwhile. */
   findForUpdate(id: string): Promise<Workspace | undefined>;
+  /** Locked FOR NO KEY UPDATE: against a delete and a concurrent key change, not against inserts that reference it. */
+  findForKeyChange(id: string): Promise<Workspace | undefined>;
   /** Throws a unique violation (SQLSTATE 23505) when the slug is taken. */
   create(input: NewWorkspace): Promise<Workspace>;
   update(id: string, patch: WorkspacePatch): Promise<Workspace | undefined>;

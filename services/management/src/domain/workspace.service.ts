@@ -171,14 +171,16 @@ export class WorkspaceService {
 
   async createKey(workspaceId: string, input: ApiKeyInput, context: OperatorContext): Promise<ApiKeyWithSecret> {
     this.mustSee(workspaceId, context);
-    // No privilege escalation: a key cannot mint a key that may do more than itself.
+    // No privilege escalation: a key or a JWT cannot mint a key that may do more than itself (a JWT holds the
+    // scopes of its `scope` claim; only the operator's x-internal-api-key holds them all).
     const held = context.apiKeyScopes;
     const missing = held === undefined ? [] : input.scopes.filter((scope) => !held.includes(scope));
     if (missing.length > 0) throw new ScopeNotHeldError(missing);
     const scopes = API_KEY_SCOPES.filter((scope) => input.scopes.includes(scope));
     return this.deps.inTransaction(async ({ workspaces, apiKeys }) => {
-      // Locked, so two keys cannot take one name at once, nor a key be added to a workspace being deleted.
-      if (!await workspaces.findForUpdate(workspaceId)) throw new WorkspaceNotFoundError(workspaceId);
+      // Locked (FOR NO KEY UPDATE: the foreign-key checks of inserts into its workspace go on), so two keys
+      // cannot take one name at once, nor a key be added to a workspace being deleted.
+      if (!await workspaces.findForKeyChange(workspaceId)) throw new WorkspaceNotFoundError(workspaceId);
       if (await apiKeys.liveNameTaken(workspaceId, input.name)) throw new ApiKeyNameTakenError(input.name);
       const generated = this.deps.generateKey();
       const key = await apiKeys.create({

@@ -18,7 +18,7 @@ export function operatorOf(req: Request): OperatorContext {
     actor: req.actor ?? API_KEY_ACTOR,
     requestId: req.requestId,
     ...(req.workspaceId === undefined ? {} : { workspaceId: req.workspaceId }),
-    ...(req.apiKey === undefined ? {} : { apiKeyScopes: req.apiKey.scopes }),
+    ...(req.grantedScopes === undefined ? {} : { apiKeyScopes: req.grantedScopes }),
   };
 }
 

@@ -943,7 +943,8 @@ export interface paths {
          *
          *     A workspace key with `webhooks:write` may create keys for its own workspace, but only with scopes it holds
          *     itself (403 `SCOPE_NOT_HELD` naming the others in `details.scopes`): a key cannot mint a more powerful key. A
-         *     JWT narrowed by a `workspace` claim, and operator credentials, may grant any scope. Live keys of one workspace
+         *     JWT may grant only the scopes of its `scope` claim (`events:publish` included); only the operator's
+         *     `x-internal-api-key` may grant any scope. Live keys of one workspace
          *     have distinct names (409 `API_KEY_NAME_TAKEN`), since the name is the actor of the key's audit entries.
          *     Audited as `api_key.created` (name, prefix, scopes, rate limit; never the key).
          */
