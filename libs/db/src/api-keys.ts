@@ -24,6 +24,11 @@ interface ApiKeyRow {
 /** How stale last_used_at may get: a key in use is written at most once a minute, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** Whether the key still exists and is not revoked (a long-lived stream opened with it asks at each heartbeat). */
+export async function apiKeyIsLive(db: Knex, id: string): Promise<boolean> {
+  return (await db('api_keys').where('id', id).whereNull('revoked_at').first('id')) !== undefined;
+}
+
 /** The live (not revoked) key with this hash, or undefined; notes that it was used (to the minute). */
 export async function findLiveApiKey(db: Knex, keyHash: string): Promise<ApiKeyRecord | undefined> {
   const row = await db('api_keys')

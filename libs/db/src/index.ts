@@ -109,4 +109,4 @@ export {
   AUDIT_ENTRY_COLUMNS, type Camelized, type DeliveryJobRow, type DeliveryJobColumn, type DeliveryAttemptRow, type DeliveryAttemptColumn,
   type EventRow, type EventColumn, type AuditEntryRow, type AuditEntryColumn,
 } from './rows.js';
-export { findLiveApiKey, type ApiKeyRecord } from './api-keys.js';
+export { apiKeyIsLive, findLiveApiKey, type ApiKeyRecord } from './api-keys.js';

@@ -3,7 +3,7 @@
 // at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
 import type { ServiceConfig } from '@hookway/config';
 import { errorFields, type Logger } from '@hookway/logger';
-import { findLiveApiKey, OutboxRelay, pingDatabase } from '@hookway/db';
+import { apiKeyIsLive, findLiveApiKey, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
@@ -116,6 +116,7 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
         stream: jobStream,
         auth: managementAuth({ apiKey: config.managementApiKey, jwtSecret: config.managementJwtSecret, queryKeyParam: 'key', apiKeys: (hash) => findLiveApiKey(db, hash) }),
         heartbeatMs: config.streamHeartbeatMs,
+        keyIsLive: (keyId) => apiKeyIsLive(db, keyId),
         retryMs: config.streamRetryMs,
         logger,
         onStop: (close) => {

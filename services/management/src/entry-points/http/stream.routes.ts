@@ -31,6 +31,8 @@ export interface StreamRouteDependencies {
   /** The reconnection delay sent to clients (`retry:`), and the Retry-After of a 503. */
   retryMs: number;
   onStop: (close: () => void) => void;
+  /** Whether a workspace API key is still live: a stream opened with one ends at the first heartbeat after its revocation. */
+  keyIsLive?: (keyId: string) => Promise<boolean>;
   logger?: Logger;
 }
 
@@ -107,8 +109,20 @@ export function streamRoutes(deps: StreamRouteDependencies, validateRequest: Req
     res.writeHead(200, SSE_HEADERS);
     res.write(`retry: ${deps.retryMs}\n: connected\n\n`);
     subscription.start((message) => res.write(frame(message)));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
+    const { apiKey } = req;
+    const heartbeat = setInterval(() => {
+      res.write(': heartbeat\n\n');
+      if (!apiKey || !deps.keyIsLive) return;
+      deps.keyIsLive(apiKey.id).then((live) => {
+        if (live) return;
+        res.write(`event: unauthorized\ndata: ${JSON.stringify({ code: 'UNAUTHORIZED', message: 'the API key has been revoked' })}\n\n`);
+        close();
+      }, () => undefined); // the database away: the next heartbeat asks again
+    }, deps.heartbeatMs);
+    let closed = false;
     const close = (): void => {
+      if (closed) return;
+      closed = true;
       clearInterval(heartbeat);
       subscription.close();
       open.delete(close);
