@@ -75,6 +75,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * The value sent cannot be stored (SQLSTATE class 22, data exception: "\u0000" in jsonb, a timestamp out of
  * range; 54001, statement too complex): the caller's input is at fault, not the database.
  */
+/** A row names a row that is gone (23503): e.g. an event of a workspace deleted a moment before. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return hasSqlState(error, SQLSTATE.foreignKeyViolation);
+}
+
 export function isDataException(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && (code.startsWith('22') || code === '54001');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request, { type Response } from 'supertest';
 import { DEFAULT_WORKSPACE_ID } from '@hookway/contracts';
-import { isDataException, type Knex } from '@hookway/db';
+import { isDataException, isForeignKeyViolation, type Knex } from '@hookway/db';
 import { createTestDatabase, waitFor, type TestDatabase } from '@hookway/testing';
 import { BatchedEventStore } from '../src/data-access/batched-event.store.js';
 import { EventRepository } from '../src/data-access/event.repository.js';
@@ -232,6 +232,20 @@ describe('BatchedEventStore on PostgreSQL', () => {
     expect(batches[0]).toBe(3);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(isDataException((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    const stored = (await database.db('events').whereIn('id', events.map((event) => event.id)).pluck('id')) as string[];
+    expect(stored.sort()).toEqual([events[0]!.id, events[2]!.id].sort());
+  });
+
+  it('when one event in a statement names a workspace that is gone, only its caller fails, with a foreign-key violation', async () => {
+    const { store, batches } = storeWithBatches();
+    const orphan = { ...newEvent(`orphan_${randomUUID()}`), workspaceId: randomUUID() };
+    const events = [newEvent(`ok_${randomUUID()}`), orphan, newEvent(`ok_${randomUUID()}`)];
+
+    const results = await Promise.allSettled(events.map((event) => store.insertIfNew(event)));
+
+    expect(batches[0]).toBe(3);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(isForeignKeyViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
     const stored = (await database.db('events').whereIn('id', events.map((event) => event.id)).pluck('id')) as string[];
     expect(stored.sort()).toEqual([events[0]!.id, events[2]!.id].sort());
   });

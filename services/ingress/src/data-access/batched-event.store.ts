@@ -1,7 +1,7 @@
 // The EventStore intake uses, with group commit: the inserts of webhooks that arrive together go to
 // PostgreSQL as one multi-row statement, and so do the published_at marks after broker confirms. Each
 // batch is a single statement, so it commits whole or not at all.
-import { Batcher, isDataException } from '@hookway/db';
+import { Batcher, isDataException, isForeignKeyViolation } from '@hookway/db';
 import type { EventStore, ExistingEvent, NewEvent } from '../domain/webhook-intake.js';
 import type { EventRepository } from './event.repository.js';
 
@@ -27,9 +27,9 @@ export class BatchedEventStore implements EventStore {
         onInsertBatch?.(batch.length);
         return events.insertAllIfNew(batch);
       },
-      // A value PostgreSQL refuses fails the whole statement: the batch is retried row by row, so only
-      // the webhook that carries it is refused.
-      { maxSize: maxBatchSize, maxInFlight: insertsInFlight, retryAlone: isDataException },
+      // A value PostgreSQL refuses, or an event of a workspace deleted a moment before, fails the whole
+      // statement: the batch is retried row by row, so only the request that carries it is refused.
+      { maxSize: maxBatchSize, maxInFlight: insertsInFlight, retryAlone: (error) => isDataException(error) || isForeignKeyViolation(error) },
     );
     this.marks = new Batcher(
       async (ids) => {

@@ -10,7 +10,7 @@ export class UnknownSourceError extends Error {
 }
 
 /** What was wrong with the sender's credentials; the reason is also the error code senders see. */
-export type AuthenticationFailure = 'INVALID_SIGNATURE' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'INVALID_TOKEN' | 'INVALID_CREDENTIALS';
+export type AuthenticationFailure = 'INVALID_SIGNATURE' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'INVALID_TOKEN' | 'INVALID_CREDENTIALS' | 'UNAUTHORIZED';
 
 /** The request does not carry valid credentials for these exact bytes. */
 export class AuthenticationError extends Error {
