@@ -155,6 +155,9 @@ describe('dispatcher fan-out', () => {
     expect((await jobsOf(fx.db, eventOfA)).map((job) => job.integration_id)).toEqual([inA.id]);
     expect((await jobsOf(fx.db, eventOfDefault)).map((job) => job.integration_id)).toEqual([inDefault.id]);
     expect(sink.requests.map((request) => request.path).sort()).toEqual(['/default', '/team-a']);
+    // Its delivery's audit fact is its workspace's (a workspace key lists it).
+    const [jobOfA] = await jobsOf(fx.db, eventOfA);
+    expect((await fx.waitForAudit(`job.delivered:${jobOfA!.id}`)).workspaceId).toBe(teamA);
   });
 
   it('marks an event that no integration subscribes to processed, with no jobs', async () => {

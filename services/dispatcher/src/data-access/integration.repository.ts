@@ -15,13 +15,15 @@ function toSubscribed(row: IntegrationRow): SubscribedIntegration {
 }
 
 /** The columns a delivery needs; the grace window is judged by the database clock, the same one that set it. */
-export const DELIVERY_TARGET_COLUMNS = `i.id AS target_id, i.state AS target_state, i.ordering_on_dead AS target_ordering_on_dead,
+export const DELIVERY_TARGET_COLUMNS = `i.id AS target_id, i.workspace_id AS target_workspace_id, i.state AS target_state,
+  i.ordering_on_dead AS target_ordering_on_dead,
   i.url AS target_url, i.headers AS target_headers,
   i.secret_sealed AS target_secret_sealed, i.previous_secret_sealed AS target_previous_secret_sealed,
   i.previous_secret_expires_at > now() AS target_previous_secret_active`;
 
 export interface DeliveryTargetRow {
   target_id: string | null;
+  target_workspace_id: string;
   target_state: IntegrationState;
   target_ordering_on_dead: OrderingOnDead;
   target_url: string;
@@ -35,6 +37,7 @@ export function toDeliveryTarget(row: DeliveryTargetRow): DeliveryTarget | undef
   if (row.target_id === null) return undefined;
   return {
     id: row.target_id,
+    workspaceId: row.target_workspace_id,
     state: row.target_state,
     orderingOnDead: row.target_ordering_on_dead,
     url: row.target_url,

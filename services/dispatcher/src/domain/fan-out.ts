@@ -192,6 +192,7 @@ export class FanOut {
         action: 'dispatched',
         actor: 'dispatcher',
         correlationId: request.context.correlationId,
+        workspaceId: plan.event.workspaceId,
         details: { eventId: dispatch.eventId, jobCount },
       }));
     }

@@ -93,7 +93,8 @@ export function completionFor(
 }
 
 type FactJob = Pick<JobRecord, 'id' | 'eventId' | 'integrationId' | 'status' | 'attemptCount' | 'lastError'>;
-type FactContext = { correlationId: string; occurredAt?: Date };
+/** `workspaceId`: the integration's, so a workspace's own audit listing shows its deliveries. */
+type FactContext = { correlationId: string; occurredAt?: Date; workspaceId?: string };
 
 function jobFact(action: string, factId: string, job: FactJob, attempt: AttemptSummary | undefined, context: FactContext,
   extra: Record<string, unknown> = {}): AuditFact {
@@ -105,6 +106,7 @@ function jobFact(action: string, factId: string, job: FactJob, attempt: AttemptS
     actor: 'dispatcher',
     correlationId: context.correlationId,
     ...(context.occurredAt ? { occurredAt: context.occurredAt.toISOString() } : {}),
+    ...(context.workspaceId ? { workspaceId: context.workspaceId } : {}),
     details: {
       eventId: job.eventId,
       integrationId: job.integrationId,
@@ -153,6 +155,7 @@ export function integrationDisabledFact(job: FactJob, reason: string, statusCode
     actor: 'dispatcher',
     correlationId: context.correlationId,
     ...(context.occurredAt ? { occurredAt: context.occurredAt.toISOString() } : {}),
+    ...(context.workspaceId ? { workspaceId: context.workspaceId } : {}),
     details: { reason, statusCode, jobId: job.id, eventId: job.eventId },
   });
 }
@@ -229,7 +232,7 @@ export class JobDelivery {
     // publish leaves it to a redelivered copy of this message, or to the sweeper).
     for (const next of recorded.released) await publisher.publishJob(next, context.correlationId);
     const settled: FactJob = { ...job, status: completion.status, lastError: completion.lastError };
-    const facts = { correlationId: context.correlationId };
+    const facts = { correlationId: context.correlationId, workspaceId: target.workspaceId };
     if (completion.status === 'retrying') {
       await publisher.publishRetry(nextMessage(job), completion.delayMs, context.correlationId);
       await publisher.publishAudit(retryScheduledFact(settled, attempt, completion.nextAttemptAt, facts));

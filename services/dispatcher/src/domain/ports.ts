@@ -68,6 +68,7 @@ export interface SubscribedIntegration {
 
 export interface DeliveryTarget {
   id: string;
+  workspaceId: string;
   state: IntegrationState;
   /** What a dead job of an ordered integration does to its subject's later jobs. */
   orderingOnDead: OrderingOnDead;
