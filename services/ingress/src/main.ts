@@ -6,7 +6,7 @@ import { findLiveApiKey, NotificationListener, OutboxRelay, pingDatabase } from 
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import {
-  connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
+  connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, repeatEvery, runMain, secretBoxFor, startOpsServer, startWith,
 } from '@hookway/runtime';
 import { BatchedEventStore } from './data-access/batched-event.store.js';
 import { eventOutboxSource } from './data-access/event-outbox.source.js';
@@ -16,6 +16,7 @@ import { PublishedEventStore } from './data-access/published-event.store.js';
 import { publishEventMessages } from './domain/event-publisher.js';
 import { SourceRepository } from './data-access/source.repository.js';
 import { EventPublishing } from './domain/published-events/event-publishing.js';
+import { IDEMPOTENCY_WINDOW_MS } from './domain/published-events/idempotency.js';
 import { KeyRateLimits } from './domain/published-events/key-rate-limits.js';
 import { builtinProviders } from './domain/providers/registry.js';
 import { builtinSecrets } from './domain/sources/builtin-sources.js';
@@ -29,6 +30,8 @@ import { ingressMetrics, watchBacklogs } from './metrics.js';
 
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
+/** How often the publish Idempotency-Keys of closed windows are deleted. */
+const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface IngressOptions {
   /** The clock of the Idempotency-Key window (tests move it a day forward without waiting). */
@@ -75,8 +78,12 @@ export async function start(
       fallback: builtinProviders(config),
     });
     const intake = new WebhookIntake({ providers: sources, events: store, broker, logger });
+    const publishedEvents = new PublishedEventStore(db, events, store);
+    // Publish Idempotency-Keys used once would stay forever: rows of closed windows go every ten minutes.
+    const purging = repeatEvery(KEY_PURGE_INTERVAL_MS, () => publishedEvents.purgeExpiredKeys(IDEMPOTENCY_WINDOW_MS), logger, 'Idempotency-Key purge');
+    resources.add('Idempotency-Key purge', () => purging.stop());
     const publishing = new EventPublishing({
-      store: new PublishedEventStore(db, events, store),
+      store: publishedEvents,
       broker,
       logger,
       secretHeaders: () => sources.secretHeaders(),
