@@ -27,9 +27,20 @@ export async function lintOpenApi(path: string): Promise<LintProblem[]> {
   }));
 }
 
-interface Operation {
-  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+interface Response {
+  content?: Record<string, { schema?: unknown }>;
+  /** A shared response: `#/components/responses/<name>`. */
+  $ref?: string;
 }
+
+interface Operation {
+  responses?: Record<string, Response>;
+}
+
+const SHARED_RESPONSE = '#/components/responses/';
+
+/** JSON pointer escaping of one reference token. */
+const token = (text: string): string => text.replaceAll('~', '~0').replaceAll('/', '~1');
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -50,7 +61,9 @@ export interface ResponseChecker {
   walk(calls: readonly OperationCall[]): Promise<{ statuses: string[]; problems: string[] }>;
 }
 
-export function responseChecker(document: { paths: Record<string, Record<string, unknown>> }): ResponseChecker {
+/** Checks answers against the document's response schemas; a response given as a `$ref` to a shared one is read there. */
+export function responseChecker(document: { paths: Record<string, Record<string, unknown>>; components?: unknown }): ResponseChecker {
+  const shared = (document.components as { responses?: Record<string, Response> } | undefined)?.responses ?? {};
   const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true }));
   ajv.addSchema(document, 'openapi');
   const checker: ResponseChecker = {
@@ -70,11 +83,16 @@ export function responseChecker(document: { paths: Record<string, Record<string,
       if (!spec) return [`${operation} is not in the document`];
       const responses = spec.responses ?? {};
       const key = String(status) in responses ? String(status) : `${String(status)[0]}XX` in responses ? `${String(status)[0]}XX` : 'default';
-      const response = responses[key];
+      const inline = responses[key];
+      const sharedName = inline?.$ref?.startsWith(SHARED_RESPONSE) ? inline.$ref.slice(SHARED_RESPONSE.length) : undefined;
+      const response = sharedName === undefined ? inline : shared[sharedName];
       if (!response) return [`${operation} does not document status ${status}`];
       const media = response.content?.['application/json'];
       if (!media?.schema) return body === undefined || body === '' || (typeof body === 'object' && body !== null && Object.keys(body).length === 0) ? [] : [`${operation} ${status} documents no JSON body`];
-      const pointer = `openapi#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method.toLowerCase()}/responses/${key}/content/application~1json/schema`;
+      const where = sharedName === undefined
+        ? `paths/${token(path)}/${method.toLowerCase()}/responses/${key}`
+        : `components/responses/${token(sharedName)}`;
+      const pointer = `openapi#/${where}/content/application~1json/schema`;
       const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
       if (validate(body)) return [];
       return (validate.errors ?? []).map((error) => `${operation} ${status}: ${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);

@@ -3,7 +3,7 @@
 import { expect } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import jwt from 'jsonwebtoken';
-import { loadOpenApi, type OpenApiDocument } from '@hookway/http';
+import { loadOpenApi } from '@hookway/http';
 import { responseChecker } from '@hookway/testing';
 import type { ManagementFixture } from './management-fixture.js';
 
@@ -16,23 +16,8 @@ export function narrowedBearer(fx: ManagementFixture, sub: string, scope: string
 /** The Authorization header of a workspace API key. */
 export const keyBearer = (key: string): string => `Bearer ${key}`;
 
-/** The document with each `$ref: '#/components/responses/…'` of an operation inlined (the checker reads responses inline). */
-function withInlineResponses(document: OpenApiDocument): OpenApiDocument {
-  const copy = structuredClone(document);
-  const shared = (copy.components as { responses?: Record<string, unknown> } | undefined)?.responses ?? {};
-  for (const item of Object.values(copy.paths)) {
-    for (const operation of Object.values(item)) {
-      const responses = (operation as { responses?: Record<string, { $ref?: string }> }).responses ?? {};
-      for (const [status, response] of Object.entries(responses)) {
-        const name = response.$ref?.replace('#/components/responses/', '');
-        if (name && shared[name]) responses[status] = shared[name];
-      }
-    }
-  }
-  return copy;
-}
 
-const checker = responseChecker(withInlineResponses(loadOpenApi(fileURLToPath(new URL('../../../openapi/management.yaml', import.meta.url)))));
+const checker = responseChecker(loadOpenApi(fileURLToPath(new URL('../../../openapi/management.yaml', import.meta.url))));
 
 /** Expects the answer to be one the spec documents for the operation ("GET /workspaces/{workspaceId}"). */
 export function expectDocumented<R extends { status: number; body: unknown }>(operation: string, response: R): R {
