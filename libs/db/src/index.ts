@@ -80,6 +80,11 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return hasSqlState(error, SQLSTATE.foreignKeyViolation);
 }
 
+/** A LIKE pattern matching `text` anywhere, its wildcards escaped so it matches literally (backslash is PostgreSQL's default escape). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+}
+
 export function isDataException(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && (code.startsWith('22') || code === '54001');
@@ -111,7 +116,7 @@ export {
 } from './job-statements.js';
 export {
   toRecord, toDeliveryJob, toDeliveryAttempt, toEvent, toAuditEntry, DELIVERY_JOB_COLUMNS, DELIVERY_ATTEMPT_COLUMNS, EVENT_COLUMNS,
-  AUDIT_ENTRY_COLUMNS, type Camelized, type DeliveryJobRow, type DeliveryJobColumn, type DeliveryAttemptRow, type DeliveryAttemptColumn,
+  AUDIT_ENTRY_COLUMNS, LISTED_EVENT_COLUMNS, type ListedEventColumn, type ListedEventRecord, type Camelized, type DeliveryJobRow, type DeliveryJobColumn, type DeliveryAttemptRow, type DeliveryAttemptColumn,
   type EventRow, type EventColumn, type AuditEntryRow, type AuditEntryColumn,
 } from './rows.js';
 export { apiKeyIsLive, findLiveApiKey, type ApiKeyRecord } from './api-keys.js';

@@ -110,6 +110,14 @@ export const EVENT_COLUMNS = [
   'workspace_id',
 ] as const satisfies readonly EventColumn[];
 
+/** What a listing shows of an event (management's list, ingress's GET /events): all but the raw snapshot, which can be large. */
+export const LISTED_EVENT_COLUMNS = [
+  'id', 'workspace_id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
+  'updated_at',
+] as const satisfies readonly EventColumn[];
+export type ListedEventColumn = (typeof LISTED_EVENT_COLUMNS)[number];
+export type ListedEventRecord = Camelized<EventRow, ListedEventColumn>;
+
 export function toEvent<K extends EventColumn>(row: Pick<EventRow, K>, columns: readonly K[]): Camelized<EventRow, K> {
   return toRecord(row as EventRow, columns);
 }

@@ -1,20 +1,10 @@
 // The listing of a workspace's events for GET /events: keyset pagination over the (workspace_id, received_at,
 // id) index, newest first. The cursor's received_at is read as text to the microsecond: a JavaScript Date
 // would cut it to the millisecond and the next page would skip or repeat rows that share one.
-import { toEvent, type EventRow, type Knex } from '@hookway/db';
+import { containsPattern, LISTED_EVENT_COLUMNS as COLUMNS, toEvent, type EventRow, type Knex } from '@hookway/db';
 import type { EventListing, EventListQuery, EventPage, ListedEvent } from '../domain/published-events/event-listing.js';
 
-const COLUMNS = [
-  'id', 'workspace_id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at',
-  'created_at', 'updated_at',
-] as const;
-
 type ListedRow = Pick<EventRow, (typeof COLUMNS)[number]> & { cursor_received_at: string };
-
-/** `%` and `_` match themselves, as in management's subject filter. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-}
 
 export class EventListingRepository implements EventListing {
   constructor(private readonly db: Knex) {}

@@ -1,15 +1,11 @@
 // Reads normalized events. Listing never selects the raw snapshot (it can be large); the detail does.
-import { toEvent as toEventRecord, type EventRow, type Knex } from '@hookway/db';
+import { containsPattern, LISTED_EVENT_COLUMNS as EVENT_COLUMNS, toEvent as toEventRecord, type EventRow, type Knex } from '@hookway/db';
 import type {
   EventReader, EventSearch, EventSnapshot, EventSortField, EventTypeSeen, Page, StoredEvent, WorkspaceScope,
 } from '../domain/ports.js';
-import { containsPattern, inWorkspace, paginate } from './shared.js';
+import { inWorkspace, paginate } from './shared.js';
 
-// What listings show of an event; the detail adds the raw snapshot.
-const EVENT_COLUMNS = [
-  'id', 'workspace_id', 'provider', 'external_id', 'type', 'occurred_at', 'subject', 'data', 'status', 'received_at', 'created_at',
-  'updated_at',
-] as const;
+// A listing shows LISTED_EVENT_COLUMNS of an event; the detail adds the raw snapshot.
 type StoredEventRow = Pick<EventRow, (typeof EVENT_COLUMNS)[number]>;
 type EventDetailRow = StoredEventRow & Pick<EventRow, 'raw_headers' | 'raw_body'>;
 

@@ -27,7 +27,3 @@ export async function paginate<Row, T>(
   return { items: rows.map(map), total: counted?.count ?? 0 };
 }
 
-/** Escapes LIKE wildcards so user text matches literally (backslash is PostgreSQL's default escape). */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-}

@@ -5,7 +5,7 @@ import type {
   EventStatus, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter, SourceMapping, SourceRateLimit,
   SourceState, VerifierConfig,
 } from '@hookway/contracts';
-import type { Camelized, DeliveryJobRow, OutboxSource } from '@hookway/db';
+import type { Camelized, DeliveryJobRow, ListedEventRecord, OutboxSource } from '@hookway/db';
 
 export interface Page<T> {
   items: T[];
@@ -29,20 +29,8 @@ export interface WorkspaceScope {
 
 // Events
 
-export interface StoredEvent {
-  id: string;
-  workspaceId: string;
-  provider: string;
-  externalId: string;
-  type: string;
-  occurredAt: Date;
-  subject: string | null;
-  data: unknown;
-  status: EventStatus;
-  receivedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An event as listings show it (all but its raw snapshot). */
+export type StoredEvent = ListedEventRecord;
 
 export interface EventSnapshot {
   headers: Record<string, unknown>;

@@ -1,7 +1,9 @@
 // GET /events for a workspace key: its workspace's events, newest first, a page at a time. The cursor is the
-// last row's (received_at, id), so pages do not shift when events arrive: a new event lands before the first
-// page, never between two. The client sees the cursor only as an opaque string.
+// last row's (received_at, id), a total order, so pages do not shift when events arrive and no row is listed
+// twice. received_at is the inserting transaction's start: an event whose insert was still committing when
+// a page was read can land just behind that page's cursor. The client sees the cursor only as an opaque string.
 import type { EventStatus } from '@hookway/contracts';
+import type { ListedEventRecord } from '@hookway/db';
 
 export interface EventListFilters {
   provider?: string;
@@ -28,20 +30,8 @@ export interface EventListQuery extends EventListFilters {
   after?: EventCursor;
 }
 
-export interface ListedEvent {
-  id: string;
-  workspaceId: string;
-  provider: string;
-  externalId: string;
-  type: string;
-  occurredAt: Date;
-  subject: string | null;
-  data: unknown;
-  status: EventStatus;
-  receivedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An event as the listing shows it (all but its raw snapshot, as management's list). */
+export type ListedEvent = ListedEventRecord;
 
 export interface EventPage {
   items: ListedEvent[];
