@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { publishIdempotencyScope } from '@hookway/contracts';
 import { seedApiKey, seedWorkspace, waitFor } from '@hookway/testing';
+import type { EventRow } from '@hookway/db';
 import { countEvents, dataOf, errorOf, startHarness, takeMatching, type Harness } from './support.js';
 
 interface PublishedData {
@@ -16,21 +17,6 @@ interface PublishedData {
   status: string;
 }
 
-interface EventRow {
-  id: string;
-  workspace_id: string;
-  provider: string;
-  external_id: string;
-  type: string;
-  occurred_at: Date;
-  subject: string | null;
-  data: unknown;
-  status: string;
-  raw_headers: Record<string, unknown>;
-  raw_body: string;
-  correlation_id: string | null;
-  published_at: Date | null;
-}
 
 const HOUR_MS = 60 * 60 * 1000;
 

@@ -4,24 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { hmacSha256Hex } from '@hookway/signing';
 import { captureLogger, waitFor } from '@hookway/testing';
+import type { EventRow } from '@hookway/db';
 import {
   acmeBody, acmeSignature, countEvents, dataOf, errorOf, globexBody, startHarness, takeMatching, type Harness,
 } from './support.js';
 
-interface EventRow {
-  id: string;
-  provider: string;
-  external_id: string;
-  type: string;
-  occurred_at: Date;
-  subject: string | null;
-  data: unknown;
-  status: string;
-  raw_headers: Record<string, unknown>;
-  raw_body: string;
-  correlation_id: string | null;
-  published_at: Date | null;
-}
 
 describe('POST /api/v1/webhooks/:provider', () => {
   let harness: Harness;
