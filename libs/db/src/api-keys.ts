@@ -1,6 +1,7 @@
 // Looking up a workspace API key by its hash: the one read ingress and management both authenticate with.
 // Every request reads the row, so a revoked key stops at once on every replica.
 import type { Knex } from 'knex';
+import { rateLimitOf } from './rows.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -45,8 +46,6 @@ export async function findLiveApiKey(db: Knex, keyHash: string): Promise<ApiKeyR
     workspaceId: row.workspace_id,
     name: row.name,
     scopes: row.scopes,
-    rateLimit: row.rate_limit_per_second !== null && row.rate_limit_burst !== null
-      ? { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst }
-      : null,
+    rateLimit: rateLimitOf(row),
   };
 }

@@ -115,7 +115,7 @@ export {
   RESCUE_STRANDED, SETTLE_STRANDED,
 } from './job-statements.js';
 export {
-  toRecord, toDeliveryJob, toDeliveryAttempt, toEvent, toAuditEntry, DELIVERY_JOB_COLUMNS, DELIVERY_ATTEMPT_COLUMNS, EVENT_COLUMNS,
+  rateLimitOf, toRecord, toDeliveryJob, toDeliveryAttempt, toEvent, toAuditEntry, DELIVERY_JOB_COLUMNS, DELIVERY_ATTEMPT_COLUMNS, EVENT_COLUMNS,
   AUDIT_ENTRY_COLUMNS, LISTED_EVENT_COLUMNS, type ListedEventColumn, type ListedEventRecord, type Camelized, type DeliveryJobRow, type DeliveryJobColumn, type DeliveryAttemptRow, type DeliveryAttemptColumn,
   type EventRow, type EventColumn, type AuditEntryRow, type AuditEntryColumn,
 } from './rows.js';

@@ -9,6 +9,16 @@ type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${
 /** The record of a row's columns `K`: snake_case keys become camelCase, values keep their types. */
 export type Camelized<Row, K extends keyof Row & string = keyof Row & string> = { [P in K as CamelCase<P>]: Row[P] };
 
+/**
+ * A rate limit as integrations and API keys store it (rate_limit_per_second, rate_limit_burst; a CHECK keeps
+ * both set or both null): null for no limit.
+ */
+export function rateLimitOf(row: { rate_limit_per_second: number | null; rate_limit_burst: number | null }): { perSecond: number; burst: number } | null {
+  return row.rate_limit_per_second === null || row.rate_limit_burst === null
+    ? null
+    : { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst };
+}
+
 const camelCase = (column: string): string => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** Copies `columns` of `row` (which may hold more: a join's other columns) under their camelCase names. */

@@ -2,7 +2,7 @@
 // integration, holding the generic cell rate algorithm's theoretical arrival time. A reservation is one
 // upsert under the row lock, so concurrent replicas are serialised by PostgreSQL and every slot handed
 // out is at least one interval after the previous one (beyond the burst). Times are the database clock's.
-import { PreparedQueries, prepared, type Knex } from '@hookway/db';
+import { PreparedQueries, prepared, rateLimitOf, type Knex } from '@hookway/db';
 import { reservedSlots, type PacingSettings, type PacingStore } from '../domain/rate-limiter.js';
 
 const SETTINGS = prepared('dispatcher_pacing_settings',
@@ -42,9 +42,7 @@ export class PacingRepository implements PacingStore {
       SETTINGS, [integrationId]);
     if (!row) return undefined;
     return {
-      rateLimit: row.rate_limit_per_second === null || row.rate_limit_burst === null
-        ? null
-        : { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst },
+      rateLimit: rateLimitOf(row),
       pausedForMs: row.paused_for_ms ?? 0,
     };
   }

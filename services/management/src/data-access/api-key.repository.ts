@@ -1,6 +1,6 @@
 // Workspace API keys for operators. Only the SHA-256 of a key is stored; no query here selects key_hash,
 // so a listing cannot show more than the prefix.
-import type { Knex } from '@hookway/db';
+import { rateLimitOf, type Knex } from '@hookway/db';
 import type { ApiKey, ApiKeyStore, NewApiKey, Page, PageRequest } from '../domain/ports.js';
 import { paginate } from './shared.js';
 
@@ -30,9 +30,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     name: row.name,
     prefix: row.key_prefix,
     scopes: row.scopes,
-    rateLimit: row.rate_limit_per_second !== null && row.rate_limit_burst !== null
-      ? { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst }
-      : null,
+    rateLimit: rateLimitOf(row),
     createdBy: row.created_by,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

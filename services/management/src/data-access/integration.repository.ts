@@ -1,6 +1,6 @@
 // Integrations for operators. The public view never selects a secret column, so a secret cannot leak by
 // accident; only signingTarget() reads the sealed secrets, for the test ping and the verification handshake.
-import type { Knex } from '@hookway/db';
+import { rateLimitOf, type Knex } from '@hookway/db';
 import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
 import type {
   Integration, IntegrationFilter, IntegrationPatch, IntegrationStore, NewIntegration, SigningTarget, WorkspaceScope,
@@ -46,9 +46,7 @@ function toIntegration(row: IntegrationRow): Integration {
     headers: row.headers,
     description: row.description,
     filter: row.filter,
-    rateLimit: row.rate_limit_per_second === null || row.rate_limit_burst === null
-      ? null
-      : { perSecond: row.rate_limit_per_second, burst: row.rate_limit_burst },
+    rateLimit: rateLimitOf(row),
     ordering: row.ordering,
     orderingOnDead: row.ordering_on_dead,
     state: row.state,
