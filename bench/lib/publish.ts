@@ -4,9 +4,7 @@
 // path measured is the one most publishes take, the same group commit webhooks go through.
 import { fullSpeed } from './load.js';
 import { round } from './stats.js';
-import { TARGET_BODY_BYTES } from './webhooks.js';
-
-const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ';
+import { sizedBody, TARGET_BODY_BYTES } from './webhooks.js';
 
 export interface PublishLoadOptions {
   /** Ingress, e.g. http://127.0.0.1:3000 */
@@ -31,21 +29,7 @@ export interface PublishLoadResult {
 
 /** A published event of about `size` bytes (BENCH_BODY_BYTES, 1024 by default), as the webhooks are sized. */
 export function publishBody(n: number, size = TARGET_BODY_BYTES): string {
-  const event = {
-    type: 'order.created',
-    subject: `order/publish-${n}`,
-    data: {
-      orderId: `publish-${n}`,
-      currency: 'EUR',
-      total: 1999,
-      customer: { id: 'cus_bench', email: 'bench@example.test', name: 'Bench Customer' },
-      items: [{ sku: 'sku-1', quantity: 2, price: 500 }, { sku: 'sku-2', quantity: 1, price: 999 }],
-      note: '',
-    },
-  };
-  const missing = size - Buffer.byteLength(JSON.stringify(event));
-  if (missing > 0) event.data.note = FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing);
-  return JSON.stringify(event);
+  return sizedBody({ type: 'order.created', subject: `order/publish-${n}` }, `publish-${n}`, size);
 }
 
 export async function publishLoad(options: PublishLoadOptions): Promise<PublishLoadResult> {

@@ -5,25 +5,24 @@ import { hmacSha256Hex } from '@hookway/signing';
 export const TARGET_BODY_BYTES = Number(process.env.BENCH_BODY_BYTES) || 1024;
 const FILLER = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ';
 
+/** The bench's order event data, padded by its `note` so the whole body is about `size` bytes. */
+export function sizedBody(envelope: Record<string, unknown>, orderId: string, size: number): string {
+  const data = {
+    orderId,
+    currency: 'EUR',
+    total: 1999,
+    customer: { id: 'cus_bench', email: 'bench@example.test', name: 'Bench Customer' },
+    items: [{ sku: 'sku-1', quantity: 2, price: 500 }, { sku: 'sku-2', quantity: 1, price: 999 }],
+    note: '',
+  };
+  const missing = size - Buffer.byteLength(JSON.stringify({ ...envelope, data }));
+  if (missing > 0) data.note = FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing);
+  return JSON.stringify({ ...envelope, data });
+}
+
 /** `subject` defaults to one of the event's own (`order/<eventId>`): ordered delivery then never holds it back. */
 export function acmeBody(eventId: string, size = TARGET_BODY_BYTES, subject = `order/${eventId}`): string {
-  const payload = {
-    eventId,
-    eventType: 'order.created',
-    occurredAt: new Date().toISOString(),
-    subject,
-    data: {
-      orderId: eventId,
-      currency: 'EUR',
-      total: 1999,
-      customer: { id: 'cus_bench', email: 'bench@example.test', name: 'Bench Customer' },
-      items: [{ sku: 'sku-1', quantity: 2, price: 500 }, { sku: 'sku-2', quantity: 1, price: 999 }],
-      note: '',
-    },
-  };
-  const missing = size - Buffer.byteLength(JSON.stringify(payload));
-  if (missing > 0) payload.data.note = FILLER.repeat(Math.ceil(missing / FILLER.length)).slice(0, missing);
-  return JSON.stringify(payload);
+  return sizedBody({ eventId, eventType: 'order.created', occurredAt: new Date().toISOString(), subject }, eventId, size);
 }
 
 export function acmeHeaders(secret: string, body: string): Record<string, string> {
