@@ -2,10 +2,10 @@
 // events of the key's workspace, GET /events lists them. Checks run cheapest first, and all before the body
 // is read: the key and its scope, its rate limit, the Idempotency-Key header, the in-flight budget.
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { compileValidator, EVENT_STATUSES, type ApiKeyScope, type EventStatus, type JSONSchemaType } from '@hookway/contracts';
+import { compileValidator, EVENT_STATUSES, type ApiKeyScope, type JSONSchemaType } from '@hookway/contracts';
 import { AppError, badRequest, sendData, workspaceKeyAuth, type ApiKeyLookup } from '@hookway/http';
 import {
-  decodeCursor, encodeCursor, type EventListing, type EventListQuery,
+  decodeCursor, encodeCursor, type EventListFilters, type EventListing, type EventListQuery,
 } from '../../domain/published-events/event-listing.js';
 import type { EventPublishing, PublishAnswer, PublishRequest } from '../../domain/published-events/event-publishing.js';
 import { isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from '../../domain/published-events/idempotency.js';
@@ -20,15 +20,10 @@ export const LIST_SCOPE: ApiKeyScope = 'webhooks:read';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 
-interface ListEventsQuery {
+/** The listing's filters as they arrive (strings), with the page's limit and cursor. */
+interface ListEventsQuery extends EventListFilters {
   limit?: string;
   cursor?: string;
-  provider?: string;
-  status?: EventStatus;
-  eventType?: string;
-  subject?: string;
-  from?: string;
-  to?: string;
 }
 
 // No NUL: PostgreSQL's text cannot hold one, and a filter is no reason for a 500.
