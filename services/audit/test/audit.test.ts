@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { Broker } from '@hookway/broker';
+import type { Broker } from '@hookway/broker';
 import { auditFact, chainHash, DEFAULT_WORKSPACE_ID, GENESIS_HASH, type AuditFact } from '@hookway/contracts';
-import { createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
+import { silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
 import { AuditLogRepository } from '../src/data-access/audit-log.repository.js';
 import { toChainedEntry } from '../src/domain/audit-entry.js';
 import { redactSecrets } from '../src/domain/redact.js';
 import { start } from '../src/main.js';
-import { batchSizes, expectChainVerifies, type EntryRow } from './audit-fixture.js';
+import { auditTestBed, batchSizes, expectChainVerifies, type AuditTestBed, type EntryRow } from './audit-fixture.js';
 
 describe('redactSecrets', () => {
   it('replaces credential-like keys at any depth and leaves the rest', () => {
@@ -43,24 +43,21 @@ describe('the chained entry of a fact', () => {
 });
 
 describe('audit service', () => {
+  let bed: AuditTestBed;
   let database: TestDatabase;
   let fixture: TestBroker;
   let publisher: Broker;
   let service: { stop(): Promise<void>; opsPort: number };
 
   beforeAll(async () => {
-    database = await createTestDatabase('audit');
-    fixture = await createTestBroker('audit', [50]);
-    const config = testConfig({ databaseUrl: database.url, brokerPrefix: fixture.prefix });
-    service = await start(config, silentLogger('audit'));
-    publisher = await Broker.connect({ url: config.rabbitmqUrl, prefix: fixture.prefix, retryScheduleMs: config.retryScheduleMs, logger: silentLogger() });
+    bed = await auditTestBed('audit');
+    ({ database, broker: fixture, publisher } = bed);
+    service = await start(testConfig({ databaseUrl: database.url, brokerPrefix: fixture.prefix }), silentLogger('audit'));
   });
 
   afterAll(async () => {
-    await publisher.close();
     await service.stop();
-    await fixture.cleanup();
-    await database.drop();
+    await bed.close();
   });
 
   const rows = (): Promise<EntryRow[]> => database.db<EntryRow>('audit_entries').orderBy('id', 'asc');

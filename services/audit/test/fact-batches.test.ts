@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Broker } from '@hookway/broker';
+import type { Broker } from '@hookway/broker';
 import { auditFact, type AuditFact } from '@hookway/contracts';
-import { captureLogger, createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
+import { captureLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
 import { start } from '../src/main.js';
-import { expectChainVerifies, type EntryRow } from './audit-fixture.js';
+import { auditTestBed, expectChainVerifies, type EntryRow, type AuditTestBed } from './audit-fixture.js';
 
 function fact(id: string, details: Record<string, unknown> = {}): AuditFact {
   return auditFact({ factId: `event.received:${id}`, entityType: 'event', entityId: id, action: 'received', actor: 'provider:acme', details });
 }
 
 describe('audit service, when facts arrive batched in messages', () => {
+  let bed: AuditTestBed;
   let database: TestDatabase;
   let fixture: TestBroker;
   let publisher: Broker;
@@ -24,16 +25,13 @@ describe('audit service, when facts arrive batched in messages', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase('auditbatches');
-    fixture = await createTestBroker('auditbatches', [50]);
-    publisher = await Broker.connect({ url: testConfig({ databaseUrl: database.url, brokerPrefix: fixture.prefix }).rabbitmqUrl, prefix: fixture.prefix, retryScheduleMs: [50], logger: silentLogger() });
+    bed = await auditTestBed('auditbatches');
+    ({ database, broker: fixture, publisher } = bed);
   });
 
   afterAll(async () => {
-    await publisher.close();
     await service?.stop();
-    await fixture.cleanup();
-    await database.drop();
+    await bed.close();
   });
 
   it('when 200 facts are published at once, queues far fewer messages and appends every fact once, chain intact', async () => {

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { Broker } from '@hookway/broker';
+import type { Broker } from '@hookway/broker';
 import { auditFact } from '@hookway/contracts';
-import { captureLogger, createTestBroker, createTestDatabase, silentLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
+import { captureLogger, testConfig, waitFor, type TestBroker, type TestDatabase } from '@hookway/testing';
 import { start } from '../src/main.js';
-import { batchSizes, expectChainVerifies, type EntryRow } from './audit-fixture.js';
+import { auditTestBed, batchSizes, expectChainVerifies, type EntryRow, type AuditTestBed } from './audit-fixture.js';
 
 describe('audit service, when PostgreSQL refuses one fact of a batch', () => {
+  let bed: AuditTestBed;
   let database: TestDatabase;
   let fixture: TestBroker;
   let publisher: Broker;
@@ -14,16 +15,13 @@ describe('audit service, when PostgreSQL refuses one fact of a batch', () => {
   const { logger, lines } = captureLogger('audit', 'warn');
 
   beforeAll(async () => {
-    database = await createTestDatabase('auditrefused');
-    fixture = await createTestBroker('auditrefused', [50]);
-    publisher = await Broker.connect({ url: testConfig({ databaseUrl: database.url, brokerPrefix: fixture.prefix }).rabbitmqUrl, prefix: fixture.prefix, retryScheduleMs: [50], logger: silentLogger() });
+    bed = await auditTestBed('auditrefused');
+    ({ database, broker: fixture, publisher } = bed);
   });
 
   afterAll(async () => {
-    await publisher.close();
     await service?.stop();
-    await fixture.cleanup();
-    await database.drop();
+    await bed.close();
   });
 
   it('appends the good facts, dead-letters the refused one with its reason, and never requeues it', async () => {
