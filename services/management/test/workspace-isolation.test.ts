@@ -45,6 +45,8 @@ interface Context {
   target: Target | undefined;
   variant: number;
   run: number;
+  /** The source keys that exist before the call (keys are global; one another workspace deleted is free again). */
+  sourceKeys: ReadonlySet<string>;
 }
 
 interface Op {
@@ -125,8 +127,10 @@ const OPS: Op[] = [
       const workspace = [undefined, c.own.id, c.other.id][Math.floor(c.variant / 3) % 3];
       return { method: 'post', path: '/sources', body: { key, name: 'created', verifier: { type: 'github' }, ...(workspace ? { workspaceId: workspace } : {}) } };
     },
-    // `api` is refused before anything else, then a workspace that is not the caller's, then a key another has.
-    foreign: (c) => (c.variant % 3 === 2 ? 409 : Math.floor(c.variant / 3) % 3 === 2 ? 404 : c.variant % 3 === 1 ? 409 : undefined),
+    // `api` is refused before anything else, then a workspace that is not the caller's, then a key another has
+    // (while it has it: once the other workspace deleted that source, its key is free).
+    foreign: (c) => (c.variant % 3 === 2 ? 409 : Math.floor(c.variant / 3) % 3 === 2 ? 404
+      : c.variant % 3 === 1 && c.sourceKeys.has(`${c.other.marker}-src`) ? 409 : undefined),
   },
   {
     name: 'list events',
@@ -315,7 +319,8 @@ describe('workspace isolation (property)', () => {
         const own = workspaces[caller];
         const other = workspaces[caller === 'A' ? 'B' : 'A'];
         const target = await targetOf(op.kind, pick);
-        const context: Context = { own, other, target, variant, run: runs };
+        const sourceKeys = new Set((await fx.db('sources').pluck('key')) as string[]);
+        const context: Context = { own, other, target, variant, run: runs, sourceKeys };
         const call = op.build(context);
         const where = `step ${step} (${op.name}, as ${caller}: ${call.method.toUpperCase()} ${call.path} ${JSON.stringify(call.body ?? {})})`;
 
