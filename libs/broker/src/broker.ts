@@ -74,6 +74,11 @@ export interface BrokerOptions {
   confirmTimeoutMs?: number;
   /** How many times the first connection is retried before start-up fails. */
   initialMaxRetries?: number;
+  /**
+   * Milliseconds an audit fact published while none is on its way waits for others to share its message
+   * (0: it goes at once). Off the delivery path; it spares a quiet system a message and an append per fact.
+   */
+  auditLingerMs?: number;
 }
 
 /**
@@ -93,12 +98,10 @@ export class Broker {
   readonly topology: Topology;
   /**
    * Audit facts published while the previous audit message awaits its confirm go together in the next
-   * one (no timer: a lone fact on an idle broker goes at once). One message in flight at a time.
+   * one; a fact that finds none on its way waits `auditLingerMs` for company (without it, a lone fact on
+   * an idle broker goes at once). One message in flight at a time.
    */
-  private readonly auditFacts = new Batcher<SerializedFact, Error | undefined>((facts) => this.publishAuditFacts(facts), {
-    maxSize: AUDIT_BATCH_MAX_FACTS,
-    maxInFlight: 1,
-  });
+  private readonly auditFacts: Batcher<SerializedFact, Error | undefined>;
   private connection?: RecoveringChannelModel;
   private publisher?: ConfirmChannel;
   private readonly consumers: Consumer[] = [];
@@ -108,6 +111,11 @@ export class Broker {
 
   private constructor(private readonly options: BrokerOptions) {
     this.topology = buildTopology(options.prefix, options.retryScheduleMs);
+    this.auditFacts = new Batcher((facts) => this.publishAuditFacts(facts), {
+      maxSize: AUDIT_BATCH_MAX_FACTS,
+      maxInFlight: 1,
+      lingerMs: options.auditLingerMs ?? 0,
+    });
   }
 
   static async connect(options: BrokerOptions): Promise<Broker> {

@@ -147,6 +147,10 @@ export const CONFIG_TABLE = {
     env: 'DISPATCHER_FIRST_ATTEMPT', kind: 'enum', values: ['inline', 'queue'], default: 'inline', services: ['dispatcher'],
     description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (half of DISPATCHER_PREFETCH at once, the job consumer prefetches the other half; beyond that as a job message), `queue` always as a job message. Retries and replays always travel as job messages',
   },
+  auditPublishLingerMs: {
+    env: 'AUDIT_PUBLISH_LINGER_MS', kind: 'integer', minimum: 0, maximum: 1_000, default: '50', services: ['ingress', 'dispatcher'],
+    description: 'How long an audit fact that finds no other on its way to RabbitMQ waits for company, so a quiet system sends one audit message per window instead of one per fact (`0`: at once). Facts published while one is in flight always go together; deliveries never wait for it, acks of their messages do',
+  },
   outboxRelayIntervalMs: {
     env: 'OUTBOX_RELAY_INTERVAL', kind: 'duration', minimum: 10, default: '1s', services: ['ingress', 'management'],
     description: 'How often the outbox relays look for rows the broker has not confirmed',

@@ -128,7 +128,7 @@ describe('loadConfig defaults (as before the config table)', () => {
     managementJwtSecret: 'dev-management-jwt-secret-change-me', secretEncryptionKey: 'dev-secret-encryption-key-change-me',
     secretEncryptionKeyPrevious: [], retryScheduleMs: [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 43_200_000],
     outboundAllowCidrs: ['127.0.0.0/8', '::1/128'], maxBodyBytes: 262_144, ingressMaxInflightBytes: 4 * 1024 * 1024,
-    deliveryTimeoutMs: 15_000, dispatcherPrefetch: 128, dispatcherFirstAttempt: 'inline', outboxRelayIntervalMs: 1_000, circuitBreakerThreshold: 20,
+    deliveryTimeoutMs: 15_000, dispatcherPrefetch: 128, dispatcherFirstAttempt: 'inline', auditPublishLingerMs: 50, outboxRelayIntervalMs: 1_000, circuitBreakerThreshold: 20,
     rotationGraceMs: 24 * 3_600_000, streamHeartbeatMs: 15_000, streamResumeWindow: 1000, streamPollIntervalMs: 250, streamRetryMs: 3_000,
     sinkBaseUrl: 'http://127.0.0.1:3000', jobLeaseMs: 300_000, sweepIntervalMs: 30_000, sourceRefreshIntervalMs: 30_000, ingressReplicas: 1,
   };

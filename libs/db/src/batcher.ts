@@ -3,6 +3,11 @@
 // trips into one; when idle a lone write goes out at once (the flush waits only for the callers that
 // arrived in the same turn of the event loop, never for a timer). While `maxInFlight` batches are
 // running, new items queue up, so batches grow exactly when the database is the bottleneck.
+//
+// A write off the latency path (a bookkeeping mark, an audit fact) may `linger`: an item that finds the
+// writer idle waits that long for companions. On a quiet system that turns one commit or message per item
+// into one per linger window; under load nothing changes, as a batch is always in flight and the next one
+// forms behind it.
 
 /** Writes a batch; resolves with one result per item, in the items' order. */
 export type BatchWriter<Item, Result> = (items: Item[]) => Promise<Result[]>;
@@ -17,6 +22,12 @@ export interface BatcherOptions {
    * PostgreSQL refuses) then fails only its own caller. Without it every caller gets the batch's error.
    */
   retryAlone?: (error: unknown) => boolean;
+  /**
+   * Milliseconds an item that finds nothing queued or in flight waits for others before its batch goes
+   * (0, the default: it goes in the same turn of the event loop). Only for writes nobody waits on to go
+   * on: the callers' promises resolve that much later.
+   */
+  lingerMs?: number;
 }
 
 interface Pending<Item, Result> {
@@ -30,6 +41,7 @@ export class Batcher<Item, Result> {
   private inFlight = 0;
   private outstanding = 0;
   private flushScheduled = false;
+  private lingering?: NodeJS.Timeout;
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -71,13 +83,23 @@ export class Batcher<Item, Result> {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    const go = (): void => {
       this.flushScheduled = false;
       this.flush();
-    });
+    };
+    const { lingerMs = 0 } = this.options;
+    // A batch in flight flushes the queue when it ends: the linger only applies to a writer at rest.
+    if (lingerMs > 0 && this.inFlight === 0) this.lingering = setTimeout(go, lingerMs);
+    else setImmediate(go);
   }
 
   private flush(): void {
+    // Whatever flushes first (a full batch, a drain, a batch's end) ends the linger: it takes the queue now.
+    if (this.lingering) {
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+      this.flushScheduled = false;
+    }
     const maxInFlight = this.options.maxInFlight ?? 1;
     while (this.queue.length > 0 && this.inFlight < maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxSize);

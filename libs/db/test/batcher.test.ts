@@ -107,4 +107,35 @@ describe('Batcher', () => {
     await draining;
     expect(written).toEqual([0, 1, 2, 3, 4]);
   });
+  it('with lingerMs, items that find the writer at rest wait together for one batch; drain does not wait out the linger', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(async (items) => { batches.push(items); return items; }, { maxSize: 10, lingerMs: 60_000 });
+    const first = batcher.add(1);
+    // Turns of the event loop apart: without the linger, 1 would have gone alone.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.add(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]);
+    await batcher.drain();
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it('with lingerMs, a full batch goes at once, and what queues behind a running batch goes when it ends, not after the linger', async () => {
+    const batches: number[][] = [];
+    const gate = deferred();
+    const batcher = new Batcher<number, number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate.promise;
+      return items;
+    }, { maxSize: 2, lingerMs: 60_000 });
+    const full = [batcher.add(1), batcher.add(2)];
+    await waitFor(() => batches.length === 1, { what: 'the full batch to go without waiting out the linger' });
+    const behind = batcher.add(3);
+    gate.resolve();
+    // A linger of a minute would outlast the test: the batch's end sends 3 on.
+    await expect(Promise.all([...full, behind])).resolves.toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
 });

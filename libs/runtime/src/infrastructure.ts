@@ -20,7 +20,13 @@ export async function connectInfrastructure(
   config: Pick<Config, 'databaseUrl' | 'rabbitmqUrl' | 'brokerPrefix' | 'retryScheduleMs'>,
   logger: Logger,
   service: string,
-  options: { poolMax?: number; /** Given, the pool and broker are closed in their place in its stop order. */ resources?: Resources } = {},
+  options: {
+    poolMax?: number;
+    /** Given, the pool and broker are closed in their place in its stop order. */
+    resources?: Resources;
+    /** See BrokerOptions.auditLingerMs (services whose audit facts are off their callers' path). */
+    auditLingerMs?: number;
+  } = {},
 ): Promise<Infrastructure> {
   const db = createDatabase({
     url: config.databaseUrl,
@@ -30,7 +36,10 @@ export async function connectInfrastructure(
   });
   let broker: Broker;
   try {
-    broker = await Broker.connect({ url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger });
+    broker = await Broker.connect({
+      url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger,
+      ...(options.auditLingerMs === undefined ? {} : { auditLingerMs: options.auditLingerMs }),
+    });
   } catch (error) {
     await db.destroy();
     throw error;

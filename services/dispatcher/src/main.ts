@@ -38,7 +38,7 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     // the deliveries that used them are done and the broker and the pool are closed.
     const agents = keepAliveAgents();
     resources.add('delivery agents', () => agents.destroy());
-    const infrastructure = await connectInfrastructure(config, logger, 'dispatcher', { resources });
+    const infrastructure = await connectInfrastructure(config, logger, 'dispatcher', { resources, auditLingerMs: config.auditPublishLingerMs });
     const { db, broker } = infrastructure;
 
     const secretBox = secretBoxFor(config);

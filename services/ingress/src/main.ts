@@ -30,6 +30,7 @@ import { ingressMetrics, watchBacklogs } from './metrics.js';
 
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
+const PUBLISHED_MARK_LINGER_MS = 250;
 /** How often the publish Idempotency-Keys of closed windows are deleted. */
 const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -47,7 +48,7 @@ export async function start(
     // The ops server opens once what it reports on is connected, but closes last: /health and /metrics
     // answer, and /ready says draining, until everything else has stopped.
     const stopOpsServerWith = resources.reserve('ops server');
-    const infrastructure = await connectInfrastructure(config, logger, 'ingress', { resources });
+    const infrastructure = await connectInfrastructure(config, logger, 'ingress', { resources, auditLingerMs: config.auditPublishLingerMs });
     const { db, broker } = infrastructure;
 
     const registry = createMetricsRegistry('ingress');
@@ -61,6 +62,9 @@ export async function start(
       maxBatchSize: 64,
       insertsInFlight: 3,
       marksInFlight: 2,
+      // A quiet ingress marks what was confirmed in the last quarter second in one commit, not one per event;
+      // the relay leaves an unmarked event alone for RELAY_GRACE_MS.
+      marksLingerMs: PUBLISHED_MARK_LINGER_MS,
       onInsertBatch: (size) => metrics.insertBatchSize.observe(size),
     });
     // Queued inserts and marks are written before the pool closes; each batch is one statement.

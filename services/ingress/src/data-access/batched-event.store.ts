@@ -12,6 +12,11 @@ export interface BatchedEventStoreOptions {
   insertsInFlight: number;
   /** Mark statements running at once; each holds a pool connection. */
   marksInFlight: number;
+  /**
+   * How long a mark that finds none under way waits for others (Batcher lingerMs): nobody waits on a mark
+   * but the outbox relay, which leaves an event alone for far longer.
+   */
+  marksLingerMs?: number;
   /** Called with the number of events in each insert statement. */
   onInsertBatch?: (size: number) => void;
 }
@@ -21,7 +26,7 @@ export class BatchedEventStore implements EventStore {
   private readonly marks: Batcher<string, void>;
 
   constructor(private readonly events: EventRepository, options: BatchedEventStoreOptions) {
-    const { maxBatchSize, insertsInFlight, marksInFlight, onInsertBatch } = options;
+    const { maxBatchSize, insertsInFlight, marksInFlight, marksLingerMs = 0, onInsertBatch } = options;
     this.inserts = new Batcher(
       (batch) => {
         onInsertBatch?.(batch.length);
@@ -36,7 +41,7 @@ export class BatchedEventStore implements EventStore {
         await events.markPublished(ids);
         return ids.map(() => undefined);
       },
-      { maxSize: maxBatchSize, maxInFlight: marksInFlight },
+      { maxSize: maxBatchSize, maxInFlight: marksInFlight, lingerMs: marksLingerMs },
     );
   }
 
