@@ -22,8 +22,9 @@ const edge = (step: JobStep, from: JobStatus | null, ...to: JobStatus[]): JobTra
 
 /** Every allowed change of a job's status; a status change not listed here is a bug. */
 export const JOB_TRANSITIONS: readonly JobTransition[] = [
-  // Fan-out: a job goes at once, or waits behind the open job of its subject (ordered integrations).
-  ...edge('create', null, 'pending', 'waiting'),
+  // Fan-out: a job goes at once, or waits behind the open job of its subject (ordered integrations), or is
+  // created with its first attempt claimed by the fanning-out process, which makes that attempt itself.
+  ...edge('create', null, 'pending', 'waiting', 'delivering'),
   // The claim rule (mayClaim): attempt N of a job that made N-1, or a redelivered copy of the attempt in flight.
   ...edge('claim', 'pending', 'delivering'),
   ...edge('claim', 'retrying', 'delivering'),
@@ -51,7 +52,7 @@ export const JOB_TRANSITIONS: readonly JobTransition[] = [
 
 /** Each step's statement (all in libs/db job-statements.ts) and who runs it, for the reader of docs/job-lifecycle.md. */
 export const JOB_STEP_OWNERS: Record<JobStep, string> = {
-  create: 'CREATE_JOBS (dispatcher_create_jobs), run by dispatcher JobRepository.createForDispatches',
+  create: 'createJobsStatement (dispatcher_create_jobs), run by dispatcher JobRepository.createForDispatches',
   claim: 'claimJobsStatement (dispatcher_claim_jobs), run by dispatcher JobRepository.claimMany',
   record: 'RECORD_ATTEMPTS (dispatcher_record_attempts), run by dispatcher JobRepository.recordMany',
   park: 'PARK_JOB (dispatcher_park_job), run by dispatcher JobRepository.park',

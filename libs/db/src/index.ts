@@ -111,7 +111,7 @@ export { Batcher, type BatchWriter, type BatcherOptions } from './batcher.js';
 export { PreparedQueries, prepared, type PreparedStatement, type StatementRunner } from './prepared.js';
 export { NotificationListener, type NotificationListenerOptions } from './notification-listener.js';
 export {
-  CREATE_JOBS, claimJobsStatement, RECORD_ATTEMPTS, PARK_JOB, releaseParkedJobs, reparkJobs, RELEASE_NEXT, RELEASE_ALL_WAITING,
+  createJobsStatement, claimJobsStatement, RECORD_ATTEMPTS, PARK_JOB, releaseParkedJobs, reparkJobs, RELEASE_NEXT, RELEASE_ALL_WAITING,
   RESCUE_STRANDED, SETTLE_STRANDED,
 } from './job-statements.js';
 export {

@@ -28,33 +28,49 @@ const RELEASED = soleStatus(toStatuses('releaseWaiting'));
 
 /** A created job that may go at once: its first message is owed. */
 const CREATED = stepStatus('create', 'to', 'pending');
+/** A created job whose first attempt the fanning-out process claimed in the same statement (first-attempts.ts). */
+const CREATED_CLAIMED = stepStatus('create', 'to', 'delivering');
 /** A job whose first attempt was claimed (by the fan-out's own process, first-attempts.ts) and not yet recorded. */
 const FIRST_CLAIMED = stepStatus('claim', 'to', 'delivering');
 
-// One statement for the fan-out of many dispatches: each wanted (dispatch, integration) pair gets a job
-// unless it has one, and every job of the dispatches comes back, those of an earlier run included, each
-// flagged `unpublished` (its first attempt is owed) or `first_attempt_claimed` (an earlier run's process
-// claimed its first attempt and recorded nothing yet: if that process died, a redelivered event message
-// takes the attempt over).
-// Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
-// the earlier ones from the SELECT. Inserting in key order keeps concurrent fan-outs from deadlocking.
-//
-// The same statement moves each event dispatched for the first time out of `pending`, which spares a
-// status roll-up per event (hookway_refresh_event_status, a function call with three queries): its jobs
-// were created but none was published yet, so `processing` is what the roll-up would say, or `processed`
-// when it has no job at all (nothing subscribes; "has a job" also counts an earlier run's, which the
-// statement's snapshot sees). An event no longer `pending` was rolled up by a delivery already: left alone.
-// The rows are locked in id order, as every other writer of several events locks them.
-//
-// A job of an ordered integration ($9 order_key, $10 order_seq set) joins its subject's line: it may go
-// (pending) only when no job of the subject is open and none waits ahead of it, and it is the first of the
-// subject among the batch's new jobs; otherwise it waits (no message, see RELEASE_NEXT). The caller holds
-// the subjects' locks (the dispatcher's LOCK_SUBJECTS), so the line this statement reads cannot change under it.
-export const CREATE_JOBS = prepared('dispatcher_create_jobs', `
+/**
+ * One statement for the fan-out of many dispatches: each wanted (dispatch, integration) pair gets a job
+ * unless it has one, and every job of the dispatches comes back, those of an earlier run included, each
+ * flagged `unpublished` (its first attempt is owed), `first_attempt_claimed` (an earlier run's process
+ * claimed its first attempt and recorded nothing yet: if that process died, a redelivered event message
+ * takes the attempt over) or `claimed_now`.
+ *
+ * A pair flagged `claim_first` ($11) whose job is new, unordered, and whose integration is active gets
+ * its job created with attempt 1 claimed (`claimed_now`): the caller makes that attempt at once, as a
+ * claim would have let it, and the row comes back with `alongside` (the columns its claimant reads of the
+ * job's event, alias `e`, and integration, alias `i`, as claimJobsStatement's), which are null on every
+ * other row. That spares a first attempt the claim's statement and commit. One claimant (the dispatcher)
+ * builds it once: a prepared statement's name stands for one text.
+ *
+ * Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
+ * the earlier ones from the SELECT. Inserting in key order keeps concurrent fan-outs from deadlocking.
+ *
+ * The same statement moves each event dispatched for the first time out of `pending`, which spares a
+ * status roll-up per event (hookway_refresh_event_status, a function call with three queries): its jobs
+ * were created but none was published yet, so `processing` is what the roll-up would say, or `processed`
+ * when it has no job at all (nothing subscribes; "has a job" also counts an earlier run's, which the
+ * statement's snapshot sees). An event no longer `pending` was rolled up by a delivery already: left alone.
+ * The rows are locked in id order, as every other writer of several events locks them.
+ *
+ * A job of an ordered integration ($9 order_key, $10 order_seq set) joins its subject's line: it may go
+ * (pending) only when no job of the subject is open and none waits ahead of it, and it is the first of the
+ * subject among the batch's new jobs; otherwise it waits (no message, see RELEASE_NEXT). The caller holds
+ * the subjects' locks (the dispatcher's LOCK_SUBJECTS), so the line this statement reads cannot change under it.
+ */
+export function createJobsStatement(alongside: string): PreparedStatement {
+  return prepared('dispatcher_create_jobs', `
   WITH wanted AS (
-    SELECT w.*, row_number() OVER (PARTITION BY w.integration_id, w.order_key ORDER BY w.order_seq, w.event_id) AS place
-      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $9::text[], $10::bigint[])
-        AS w(event_id, replay_request_id, integration_id, order_key, order_seq)
+    SELECT w.*,
+           row_number() OVER (PARTITION BY w.integration_id, w.order_key ORDER BY w.order_seq, w.event_id) AS place,
+           (w.claim_first AND w.order_key IS NULL
+            AND EXISTS (SELECT 1 FROM integrations a WHERE a.id = w.integration_id AND a.state = 'active')) AS claims
+      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $9::text[], $10::bigint[], $11::boolean[])
+        AS w(event_id, replay_request_id, integration_id, order_key, order_seq, claim_first)
      WHERE w.order_key IS NULL
         OR NOT EXISTS (SELECT 1 FROM delivery_jobs x
                         WHERE x.event_id = w.event_id AND x.integration_id = w.integration_id
@@ -63,18 +79,20 @@ export const CREATE_JOBS = prepared('dispatcher_create_jobs', `
   created AS (
     INSERT INTO delivery_jobs (event_id, integration_id, replay_request_id, status, attempt_count, max_attempts, order_key, order_seq)
     SELECT wanted.event_id, wanted.integration_id, wanted.replay_request_id,
-           CASE WHEN wanted.order_key IS NULL THEN '${CREATED}'
+           CASE WHEN wanted.claims THEN '${CREATED_CLAIMED}'
+                WHEN wanted.order_key IS NULL THEN '${CREATED}'
                 WHEN wanted.place = 1 AND NOT EXISTS (
                   SELECT 1 FROM delivery_jobs o
                    WHERE o.integration_id = wanted.integration_id AND o.order_key = wanted.order_key AND o.order_key IS NOT NULL
                      AND (o.status IN (${OPEN})
                           OR (o.status = '${WAITING}' AND o.order_seq < wanted.order_seq))) THEN '${RELEASED}'
                 ELSE '${stepStatus('create', 'to', WAITING)}' END,
-           0, $1::integer, wanted.order_key, wanted.order_seq
+           CASE WHEN wanted.claims THEN 1 ELSE 0 END, $1::integer, wanted.order_key, wanted.order_seq
       FROM wanted
      ORDER BY wanted.event_id, wanted.integration_id, COALESCE(wanted.replay_request_id, '${NIL_UUID}'::uuid)
     ON CONFLICT (event_id, integration_id, COALESCE(replay_request_id, '${NIL_UUID}'::uuid)) DO NOTHING
-    RETURNING id, event_id, replay_request_id, integration_id, status = '${CREATED}' AS unpublished, false AS first_attempt_claimed
+    RETURNING id, event_id, replay_request_id, integration_id, status = '${CREATED}' AS unpublished, false AS first_attempt_claimed,
+              status = '${CREATED_CLAIMED}' AS claimed_now
   ),
   first_dispatched AS (
     UPDATE events e
@@ -87,15 +105,22 @@ export const CREATE_JOBS = prepared('dispatcher_create_jobs', `
              ORDER BY ev.id
                FOR NO KEY UPDATE OF ev) pending
      WHERE e.id = pending.id
+  ),
+  dispatched AS (
+    SELECT id, event_id, replay_request_id, integration_id, unpublished, first_attempt_claimed, claimed_now FROM created
+    UNION ALL
+    SELECT j.id, j.event_id, j.replay_request_id, j.integration_id, (j.status = '${CREATED}' AND j.attempt_count = 0),
+           (j.status = '${FIRST_CLAIMED}' AND j.attempt_count = 1), false
+      FROM unnest($5::uuid[], $6::uuid[]) AS d(event_id, replay_request_id)
+      JOIN delivery_jobs j
+        ON j.event_id = d.event_id
+       AND COALESCE(j.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(d.replay_request_id, '${NIL_UUID}'::uuid)
   )
-  SELECT id, event_id, replay_request_id, integration_id, unpublished, first_attempt_claimed FROM created
-  UNION ALL
-  SELECT j.id, j.event_id, j.replay_request_id, j.integration_id, (j.status = '${CREATED}' AND j.attempt_count = 0),
-         (j.status = '${FIRST_CLAIMED}' AND j.attempt_count = 1)
-    FROM unnest($5::uuid[], $6::uuid[]) AS d(event_id, replay_request_id)
-    JOIN delivery_jobs j
-      ON j.event_id = d.event_id
-     AND COALESCE(j.replay_request_id, '${NIL_UUID}'::uuid) = COALESCE(d.replay_request_id, '${NIL_UUID}'::uuid)`, { planEachCall: true });
+  SELECT c.*, ${alongside}
+    FROM dispatched c
+    LEFT JOIN events e ON c.claimed_now AND e.id = c.event_id
+    LEFT JOIN integrations i ON c.claimed_now AND i.id = c.integration_id`, { planEachCall: true });
+}
 
 // claim
 

@@ -8,7 +8,7 @@ import {
 } from '@hookway/contracts';
 import { createTestDatabase, seedIntegration, type TestDatabase } from '@hookway/testing';
 import {
-  claimJobsStatement, CREATE_JOBS, PARK_JOB, PreparedQueries, RECORD_ATTEMPTS, RELEASE_ALL_WAITING, RELEASE_NEXT, releaseParkedJobs,
+  claimJobsStatement, createJobsStatement, PARK_JOB, PreparedQueries, RECORD_ATTEMPTS, RELEASE_ALL_WAITING, RELEASE_NEXT, releaseParkedJobs,
   reparkJobs, RESCUE_STRANDED, SETTLE_STRANDED, type Knex,
 } from '../src/index.js';
 
@@ -98,20 +98,21 @@ describe('the statements that change delivery_jobs', () => {
   // take the ids of jobs the sweeper found open (fromStatuses of the step), so they meet only those.
   const scenarios: Array<{ step: JobStep; statement: string; moves: () => Promise<Move[]> }> = [
     {
-      step: 'create', statement: 'CREATE_JOBS',
+      step: 'create', statement: 'createJobsStatement',
       moves: async () => {
         const integrationId = await newIntegration('subject');
         const existing = await seedJobs(integrationId, everyStatus(0).map((seed, i) => ({ ...seed, orderKey: 'line', orderSeq: i + 1 })));
-        const [unordered, ordered] = await newEvents(2);
+        const [unordered, ordered, claimed] = await newEvents(3);
         const wanted = [
-          { eventId: unordered!, orderKey: null, orderSeq: null },
-          { eventId: ordered!, orderKey: 'line', orderSeq: 100 },
+          { eventId: unordered!, orderKey: null, orderSeq: null, claimFirst: false },
+          { eventId: ordered!, orderKey: 'line', orderSeq: 100, claimFirst: false },
+          { eventId: claimed!, orderKey: null, orderSeq: null, claimFirst: true },
         ];
         const dispatched = [...wanted.map((pair) => pair.eventId), ...existing.map((job) => job.eventId)];
-        return movesOf(integrationId, () => sql.query(CREATE_JOBS, [
+        return movesOf(integrationId, () => sql.query(createJobsStatement('e.id AS event_row_id, i.id AS target_id'), [
           5, wanted.map((pair) => pair.eventId), wanted.map(() => null), wanted.map(() => integrationId),
-          dispatched, dispatched.map(() => null), [unordered, ordered], [true, true],
-          wanted.map((pair) => pair.orderKey), wanted.map((pair) => pair.orderSeq),
+          dispatched, dispatched.map(() => null), [unordered, ordered, claimed], [true, true, true],
+          wanted.map((pair) => pair.orderKey), wanted.map((pair) => pair.orderSeq), wanted.map((pair) => pair.claimFirst),
         ]));
       },
     },

@@ -21,7 +21,7 @@ import { JobDelivery } from './domain/job-delivery.js';
 import { JobSweeper } from './domain/job-sweeper.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { dispatcherMetrics, watchQueueDepths } from './metrics.js';
-import { deliverJobConsumer, pacedAttempt } from './entry-points/queue/deliver-job.consumer.js';
+import { claimedAttempt, deliverJobConsumer, pacedAttempt } from './entry-points/queue/deliver-job.consumer.js';
 import { FirstAttempts } from './domain/first-attempts.js';
 import { batchedFanOut, fanOutConsumer } from './entry-points/queue/fan-out.consumer.js';
 import { BrokerDispatchPublisher } from './outbound/dispatch-publisher.js';
@@ -103,9 +103,12 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     const firstAttempts = firstAttemptSlots > 0
       ? new FirstAttempts({
         attempt,
+        attemptClaimed: claimedAttempt(delivery, logger),
+        admitsAtOnce: (integrationId) => pacer.admitsAtOnce(integrationId),
         publishJob: (job, correlationId) => publisher.publishJob(job, correlationId),
         slots: firstAttemptSlots,
         logger,
+        onStarted: (start) => metrics.firstAttempts.inc({ start }),
         onEnded: (outcome) => metrics.handled.inc({ queue: 'first_attempt', outcome }),
       })
       : undefined;

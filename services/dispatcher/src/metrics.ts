@@ -13,6 +13,7 @@ export interface DispatcherMetrics {
    * test waits for to know that every message it sent has been dealt with.
    */
   handled: Counter<'queue' | 'outcome'>;
+  firstAttempts: Counter<'start'>;
 }
 
 export function dispatcherMetrics(registry: Registry): DispatcherMetrics {
@@ -47,6 +48,13 @@ export function dispatcherMetrics(registry: Registry): DispatcherMetrics {
       name: 'hookway_dispatcher_messages_handled_total',
       help: 'Messages the dispatcher finished handling, by queue (events, jobs) and outcome (ack, requeue, dead); queue first_attempt counts the first attempts made in process (done, or queued after a failure)',
       labelNames: ['queue', 'outcome'],
+      registers: [registry],
+    }),
+    firstAttempts: new Counter({
+      name: 'hookway_dispatcher_first_attempts_total',
+      help: 'First attempts started in the fanning-out process, by how their job was taken: created_claimed (created with attempt 1 claimed, no claim statement), '
+        + 'claim (its own claim statement: an integration with a rate limit or a receiver\'s pause, or no slot reserved), takeover (a redelivered event message took over an attempt a dead process had claimed)',
+      labelNames: ['start'],
       registers: [registry],
     }),
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { JobMessage } from '@hookway/contracts';
 import { silentLogger } from '@hookway/testing';
 import { FirstAttempts } from '../src/domain/first-attempts.js';
+import type { ClaimedJob } from '../src/domain/ports.js';
 
 const job = (n: number): JobMessage => ({ jobId: `job-${n}`, eventId: `event-${n}`, integrationId: 'integration', attempt: 1 });
 
@@ -11,16 +12,33 @@ function heldAttempts() {
   const attempt = (message: JobMessage, context: { correlationId: string; redelivered: boolean }) => new Promise<void>((resolve, reject) => {
     started.push({ jobId: message.jobId, redelivered: context.redelivered, finish: (error) => (error ? reject(error) : resolve()) });
   });
-  return { started, attempt };
+  const attemptClaimed = (claimed: ClaimedJob) => new Promise<void>((resolve, reject) => {
+    started.push({ jobId: claimed.job.id, redelivered: false, finish: (error) => (error ? reject(error) : resolve()) });
+  });
+  // Every integration takes a delivery at once, except those named 'paced…'.
+  const admitsAtOnce = async (integrationId: string) => !integrationId.startsWith('paced');
+  return { started, attempt, attemptClaimed, admitsAtOnce };
+}
+
+/** A job created with attempt 1 claimed, as createForDispatches answers it. */
+function claimedJob(n: number): ClaimedJob {
+  return {
+    job: {
+      id: `job-${n}`, eventId: `event-${n}`, integrationId: 'integration', replayRequestId: null, status: 'delivering', attemptCount: 1,
+      maxAttempts: 5, lastStatusCode: null, lastError: null, nextAttemptAt: null, completedAt: null, orderKey: null,
+    },
+    event: undefined,
+    target: undefined,
+  };
 }
 
 describe('FirstAttempts: first attempts in the fanning-out process', () => {
   it('takes at most its slots, then answers undefined so the fan-out publishes the job message', async () => {
-    const { started, attempt } = heldAttempts();
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
     const published: string[] = [];
     const ended: string[] = [];
     const first = new FirstAttempts({
-      attempt, publishJob: async (message) => { published.push(message.jobId); }, slots: 2, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
+      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message) => { published.push(message.jobId); }, slots: 2, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
     });
 
     const runs = [first.tryStart(job(1), 'c1'), first.tryStart(job(2), 'c2'), first.tryStart(job(3), 'c3')];
@@ -39,8 +57,8 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
   });
 
   it('takes over a claimed first attempt as a redelivery even when every slot is taken', async () => {
-    const { started, attempt } = heldAttempts();
-    const first = new FirstAttempts({ attempt, publishJob: async () => undefined, slots: 1, logger: silentLogger() });
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
+    const first = new FirstAttempts({ attempt, attemptClaimed, admitsAtOnce, publishJob: async () => undefined, slots: 1, logger: silentLogger() });
 
     const held = first.tryStart(job(1), 'c1');
     const takeover = first.tryStart(job(2), 'c2', true);
@@ -52,11 +70,11 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
   });
 
   it('sends a job whose attempt failed through its queue', async () => {
-    const { started, attempt } = heldAttempts();
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
     const published: string[] = [];
     const ended: string[] = [];
     const first = new FirstAttempts({
-      attempt, publishJob: async (message) => { published.push(message.jobId); }, slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
+      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message) => { published.push(message.jobId); }, slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
     });
 
     const run = first.tryStart(job(7), 'c7');
@@ -68,8 +86,8 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
   });
 
   it('once stopping, takes nothing new and waits for the attempts running', async () => {
-    const { started, attempt } = heldAttempts();
-    const first = new FirstAttempts({ attempt, publishJob: async () => undefined, slots: 4, logger: silentLogger() });
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
+    const first = new FirstAttempts({ attempt, attemptClaimed, admitsAtOnce, publishJob: async () => undefined, slots: 4, logger: silentLogger() });
     const running = first.tryStart(job(1), 'c1');
 
     let stopped = false;
@@ -81,5 +99,43 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
     started[0]!.finish();
     await Promise.all([running, stopping]);
     expect(stopped).toBe(true);
+  });
+  it('reserves slots for jobs to be created claimed, only for integrations that take a delivery at once, and counts them as taken', async () => {
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
+    const first = new FirstAttempts({ attempt, attemptClaimed, admitsAtOnce, publishJob: async () => undefined, slots: 3, logger: silentLogger() });
+
+    const held = first.tryStart(job(1), 'c1');
+    // Two slots are left: the paced integration's job gets none, the third unpaced one finds them taken.
+    expect(await first.reserve(['integration', 'paced-a', 'integration', 'integration'])).toEqual([true, false, true, false]);
+    expect(first.tryStart(job(2), 'c2')).toBeUndefined();
+
+    // One job was created claimed; the other reservation is given back, and a plain first attempt may use it.
+    const claimed = first.startClaimed(claimedJob(3), 'c3');
+    first.release(1);
+    const plain = first.tryStart(job(4), 'c4');
+    expect(plain).toBeDefined();
+    expect(started.map((entry) => entry.jobId)).toEqual(['job-1', 'job-3', 'job-4']);
+    expect(first.inFlight).toBe(3);
+    expect(await first.reserve(['integration'])).toEqual([false]);
+
+    for (const entry of started) entry.finish();
+    await Promise.all([held, claimed, plain]);
+    expect(await first.reserve(['integration', 'integration'])).toEqual([true, true]);
+    first.release(2);
+    await first.stop();
+    expect(await first.reserve(['integration'])).toEqual([false]);
+  });
+
+  it('sends a job created claimed whose attempt failed through its queue, as attempt 1', async () => {
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
+    const published: JobMessage[] = [];
+    const first = new FirstAttempts({
+      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message) => { published.push(message); }, slots: 1, logger: silentLogger(),
+    });
+    expect(await first.reserve(['integration'])).toEqual([true]);
+    const run = first.startClaimed(claimedJob(8), 'c8');
+    started[0]!.finish(new Error('connection terminated'));
+    await run;
+    expect(published).toEqual([{ jobId: 'job-8', eventId: 'event-8', integrationId: 'integration', attempt: 1 }]);
   });
 });

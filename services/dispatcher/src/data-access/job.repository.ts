@@ -11,7 +11,7 @@
 // job (pending, 0), a job waiting for its retry (retrying, N-1), or a parked job that the management
 // service released (it sets status back to pending/retrying and publishes attempt_count + 1).
 import {
-  claimJobsStatement, CREATE_JOBS, PARK_JOB, PreparedQueries, prepared, RECORD_ATTEMPTS, RELEASE_NEXT, toDeliveryAttempt, toDeliveryJob,
+  claimJobsStatement, createJobsStatement, PARK_JOB, PreparedQueries, prepared, RECORD_ATTEMPTS, RELEASE_NEXT, toDeliveryAttempt, toDeliveryJob,
   type DeliveryAttemptRow, type DeliveryJobRow, type Knex, type StatementRunner,
 } from '@hookway/db';
 import { jobMessage, type IntegrationState, type JobMessage } from '@hookway/contracts';
@@ -33,7 +33,10 @@ const toJob = (row: JobRow): JobRecord => toDeliveryJob(row, JOB_RECORD_COLUMNS)
 const ATTEMPT_SUMMARY_COLUMNS = ['attempt_number', 'status_code', 'latency_ms', 'error_code'] as const;
 type AttemptRow = Pick<DeliveryAttemptRow, (typeof ATTEMPT_SUMMARY_COLUMNS)[number]>;
 
-const CLAIM_JOBS = claimJobsStatement(`${JOINED_EVENT_COLUMNS}, ${DELIVERY_TARGET_COLUMNS}`);
+// What a claimant reads of the job's event and integration, with the claim, or with a job created claimed.
+const CLAIMANT_READS = `${JOINED_EVENT_COLUMNS}, ${DELIVERY_TARGET_COLUMNS}`;
+const CLAIM_JOBS = claimJobsStatement(CLAIMANT_READS);
+const CREATE_JOBS = createJobsStatement(CLAIMANT_READS);
 
 // Before a batch changes integrations' streaks, it locks the rows it may change in id order: a
 // success resets a non-zero streak, a dead job extends one. Two batches then cannot each hold one
@@ -87,17 +90,19 @@ export class JobRepository {
    * returns every job of the dispatches, those created by an earlier run included.
    */
   async createForDispatches(dispatches: readonly DispatchRequest[], maxAttempts: number): Promise<DispatchJob[]> {
-    const wanted = dispatches.flatMap(({ dispatch, integrationIds, ordered }) =>
+    const wanted = dispatches.flatMap(({ dispatch, integrationIds, ordered, claimFirst }) =>
       integrationIds.map((integrationId) => ({
         ...dispatch,
         integrationId,
+        claimFirst: claimFirst?.includes(integrationId) ?? false,
         ...(ordered?.integrationIds.includes(integrationId) ? { orderKey: ordered.subject, orderSeq: ordered.seq } : {}),
       })));
     const firstDispatches = dispatches.filter(({ dispatch }) => dispatch.replayRequestId === null);
     const subjects = wanted.filter((pair) => pair.orderKey !== undefined);
     const create = (sql: StatementRunner) => sql.query<{
-      id: string; event_id: string; replay_request_id: string | null; integration_id: string; unpublished: boolean; first_attempt_claimed: boolean;
-    }>(CREATE_JOBS, [
+      id: string; event_id: string; replay_request_id: string | null; integration_id: string;
+      unpublished: boolean; first_attempt_claimed: boolean; claimed_now: boolean;
+    } & JoinedEventRow & DeliveryTargetRow>(CREATE_JOBS, [
       maxAttempts,
       wanted.map((pair) => pair.eventId),
       wanted.map((pair) => pair.replayRequestId),
@@ -108,6 +113,7 @@ export class JobRepository {
       firstDispatches.map(({ integrationIds }) => integrationIds.length > 0),
       wanted.map((pair) => pair.orderKey ?? null),
       wanted.map((pair) => pair.orderSeq ?? null),
+      wanted.map((pair) => pair.claimFirst),
     ]);
     // Ordered jobs join their subjects' lines under the subjects' locks; the rest need no transaction.
     const rows = subjects.length === 0 ? await create(this.sql) : await this.sql.transaction(async (tx) => {
@@ -117,6 +123,18 @@ export class JobRepository {
     return rows.map((row) => ({
       id: row.id, eventId: row.event_id, replayRequestId: row.replay_request_id, integrationId: row.integration_id,
       unpublished: row.unpublished, firstAttemptClaimed: row.first_attempt_claimed,
+      ...(row.claimed_now ? {
+        claimed: {
+          // The job as the statement created it: attempt 1 claimed, nothing recorded yet, in no subject's line.
+          job: {
+            id: row.id, eventId: row.event_id, integrationId: row.integration_id, replayRequestId: row.replay_request_id,
+            status: 'delivering', attemptCount: 1, maxAttempts, lastStatusCode: null, lastError: null, nextAttemptAt: null,
+            completedAt: null, orderKey: null,
+          },
+          event: toJoinedEvent(row),
+          target: toDeliveryTarget(row),
+        },
+      } : {}),
     }));
   }
 

@@ -37,7 +37,7 @@ export interface FanOutDeps {
   /** First attempt plus one per retry delay. */
   maxAttempts: number;
   /** Where a new job's first attempt starts in this process when it can (first-attempts.ts); without it, every job is published. */
-  firstAttempts?: Pick<FirstAttempts, 'tryStart'>;
+  firstAttempts?: Pick<FirstAttempts, 'tryStart' | 'reserve' | 'release' | 'startClaimed'>;
 }
 
 /** A message that names an event (and replay) that exist, with the integrations that get a job. */
@@ -71,11 +71,17 @@ export class FanOut {
 
   /** Creates the jobs of the dispatches, publishes the ones not yet published, refreshes their events' statuses. */
   private async fanOut(plans: ReadonlyMap<string, Plan>): Promise<Map<string, FanOutResult>> {
-    const { events, jobs, publisher, maxAttempts } = this.deps;
-    const created = await jobs.createForDispatches(
-      [...plans.values()].map(dispatchRequest),
-      maxAttempts,
-    );
+    const { events, jobs, publisher, maxAttempts, firstAttempts } = this.deps;
+    const { requests, reserved } = await this.claimingFirstAttempts([...plans.values()].map(dispatchRequest));
+    let created: DispatchJob[];
+    try {
+      created = await jobs.createForDispatches(requests, maxAttempts);
+    } catch (error) {
+      firstAttempts?.release(reserved);
+      throw error;
+    }
+    // Slots reserved for jobs that were not created claimed (they existed already; the integration was paused meanwhile).
+    firstAttempts?.release(reserved - created.filter((job) => job.claimed).length);
     const jobsOf = new Map<string, DispatchJob[]>();
     for (const job of created) {
       const key = dispatchKey(job);
@@ -83,16 +89,24 @@ export class FanOut {
       if (ofDispatch) ofDispatch.push(job);
       else jobsOf.set(key, [job]);
     }
-    // The jobs are committed: each first attempt starts here if a slot is free, or goes as a job message.
-    // A redelivered event message also takes over the first attempts a dead process had claimed.
+    // The jobs are committed: a job created claimed makes its first attempt here; any other first attempt
+    // starts here if a slot is free, or goes as a job message. A redelivered event message also takes over
+    // the first attempts a dead process had claimed.
     const attemptsOf = new Map<string, Array<Promise<void>>>();
+    const attemptHere = (job: DispatchJob, attempt: Promise<void>): void => {
+      attemptsOf.set(dispatchKey(job), [...(attemptsOf.get(dispatchKey(job)) ?? []), attempt]);
+    };
     await Promise.all(created.map(async (job) => {
       const { correlationId, redelivered } = plans.get(dispatchKey(job))!.request.context;
+      if (job.claimed && firstAttempts) {
+        attemptHere(job, firstAttempts.startClaimed(job.claimed, correlationId));
+        return;
+      }
       const takeover = job.firstAttemptClaimed && redelivered === true;
       if (!job.unpublished && !takeover) return;
       const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1);
-      const started = this.deps.firstAttempts?.tryStart(message, correlationId, takeover);
-      if (started) attemptsOf.set(dispatchKey(job), [...(attemptsOf.get(dispatchKey(job)) ?? []), started]);
+      const started = firstAttempts?.tryStart(message, correlationId, takeover);
+      if (started) attemptHere(job, started);
       else if (job.unpublished) await publisher.publishJob(message, correlationId);
     }));
     // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
@@ -107,6 +121,26 @@ export class FanOut {
       results.set(key, { ...settled, firstAttempts: Promise.all(attemptsOf.get(key) ?? []).then(() => undefined) });
     }
     return results;
+  }
+
+  /**
+   * The requests with their jobs to create claimed (claimFirst): each unordered job, while this process has
+   * first-attempt slots to reserve for it and its integration takes a delivery at once. `reserved` slots
+   * are held until the jobs are created.
+   */
+  private async claimingFirstAttempts(requests: DispatchRequest[]): Promise<{ requests: DispatchRequest[]; reserved: number }> {
+    const { firstAttempts } = this.deps;
+    if (!firstAttempts) return { requests, reserved: 0 };
+    const candidates = requests.map((request) => request.integrationIds.filter((id) => !request.ordered?.integrationIds.includes(id)));
+    const granted = await firstAttempts.reserve(candidates.flat());
+    let next = 0;
+    let reserved = 0;
+    const claiming = requests.map((request, index) => {
+      const claimFirst = candidates[index]!.filter(() => granted[next++] === true);
+      reserved += claimFirst.length;
+      return claimFirst.length > 0 ? { ...request, claimFirst } : request;
+    });
+    return { requests: claiming, reserved };
   }
 
   /** One plan per request, and the plans of the earlier events of ordered subjects taken in (see pendingBefore). */

@@ -7,23 +7,39 @@
 //     sends it out again after its lease.
 // Retries, replays, released ordered jobs and redeliveries still travel as job messages. When every slot
 // is taken, or the dispatcher is stopping, the job goes as a message, as it always did.
+//
+// Better still, the fan-out reserves slots before it creates the jobs, and the jobs whose integration
+// takes a delivery at once (active, no rate limit, no receiver's pause) are created with attempt 1
+// already claimed (DispatchRequest.claimFirst): their attempt starts without a claim statement of its own.
 import type { JobMessage } from '@hookway/contracts';
 import { errorFields, type Logger } from '@hookway/logger';
+import type { ClaimedJob } from './ports.js';
 
 export interface FirstAttemptsDeps {
   /** Makes the attempt as the job consumer would (the rate limit first, then the delivery). */
   attempt(job: JobMessage, context: { correlationId: string; redelivered: boolean }): Promise<void>;
+  /** Makes an attempt its job was created claimed for (no pacing: reserve asked admitsAtOnce first). */
+  attemptClaimed(claimed: ClaimedJob, context: { correlationId: string }): Promise<void>;
+  /**
+   * Whether a delivery to the integration would go at once, with nothing to wait for or reserve (no rate
+   * limit, no receiver's pause); only such an integration's job is created claimed.
+   */
+  admitsAtOnce(integrationId: string): Promise<boolean>;
   /** The way back to the queue: for a job no slot takes, or one whose in-process attempt failed. */
   publishJob(job: JobMessage, correlationId: string): Promise<void>;
   /** In-process attempts at once, beside the job consumer's own prefetch. */
   slots: number;
   logger: Logger;
+  /** Told when an attempt starts here, with how its job was taken (metrics). */
+  onStarted?(start: 'created_claimed' | 'claim' | 'takeover'): void;
   /** Told when an attempt this process took has ended: made (`done`), or handed to the queue after a failure (`queued`). */
   onEnded?(outcome: 'done' | 'queued'): void;
 }
 
 export class FirstAttempts {
   private readonly running = new Set<Promise<void>>();
+  /** Slots promised to jobs being created claimed (reserve), not yet started or given back. */
+  private reserved = 0;
   private stopped = false;
 
   constructor(private readonly deps: FirstAttemptsDeps) {}
@@ -35,10 +51,52 @@ export class FirstAttempts {
    * what a redelivered job message would have done, and nothing else would do it before the sweeper.
    */
   tryStart(job: JobMessage, correlationId: string, takeover = false): Promise<void> | undefined {
-    if (this.stopped || (!takeover && this.running.size >= this.deps.slots)) return undefined;
-    const run = this.run(job, { correlationId, redelivered: takeover }).finally(() => this.running.delete(run));
-    this.running.add(run);
-    return run;
+    if (this.stopped || (!takeover && this.running.size + this.reserved >= this.deps.slots)) return undefined;
+    this.deps.onStarted?.(takeover ? 'takeover' : 'claim');
+    return this.track(this.run(job, correlationId, () => this.deps.attempt(job, { correlationId, redelivered: takeover })));
+  }
+
+  /**
+   * Reserves a slot for each job of the integrations (one entry per job) that may be created claimed: while
+   * slots are free, and the integration admits a delivery at once. Answers which were granted; each must be
+   * started (startClaimed) or given back (release).
+   */
+  async reserve(integrationIds: readonly string[]): Promise<boolean[]> {
+    if (this.stopped || integrationIds.length === 0) return integrationIds.map(() => false);
+    const distinct = [...new Set(integrationIds)];
+    const admits = await Promise.all(distinct.map((id) => this.deps.admitsAtOnce(id).catch(() => false)));
+    const atOnce = new Set(distinct.filter((_, index) => admits[index]));
+    // Counted after the wait: attempts started or reserved meanwhile hold their slots.
+    let free = this.deps.slots - this.running.size - this.reserved;
+    return integrationIds.map((id) => {
+      if (this.stopped || free <= 0 || !atOnce.has(id)) return false;
+      free -= 1;
+      this.reserved += 1;
+      return true;
+    });
+  }
+
+  /** Gives back reserved slots whose jobs were not created claimed (they existed, or their integration was no longer active). */
+  release(count: number): void {
+    this.reserved = Math.max(0, this.reserved - count);
+  }
+
+  /**
+   * Starts the attempt of a job created claimed on a reserved slot, even while stopping (nobody else would
+   * make it before the sweeper), and answers when it has ended.
+   */
+  startClaimed(claimed: ClaimedJob, correlationId: string): Promise<void> {
+    this.release(1);
+    this.deps.onStarted?.('created_claimed');
+    const { job } = claimed;
+    const message = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount };
+    return this.track(this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId })));
+  }
+
+  private track(run: Promise<void>): Promise<void> {
+    const tracked = run.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return tracked;
   }
 
   /** Takes no new attempt and waits for the running ones (each ends within the delivery timeout). */
@@ -55,10 +113,9 @@ export class FirstAttempts {
    * A failure here (PostgreSQL or RabbitMQ away mid-attempt) would have requeued a job message: the job goes
    * to the queue instead. If it had been claimed, that copy is refused and the sweeper takes the job over.
    */
-  private async run(job: JobMessage, context: { correlationId: string; redelivered: boolean }): Promise<void> {
-    const { correlationId } = context;
+  private async run(job: JobMessage, correlationId: string, attempt: () => Promise<void>): Promise<void> {
     try {
-      await this.deps.attempt(job, context);
+      await attempt();
       this.deps.onEnded?.('done');
     } catch (error) {
       this.deps.onEnded?.('queued');

@@ -15,7 +15,7 @@ import { unopenableReason } from '@hookway/signing';
 import { disableReason } from './circuit-breaker.js';
 import { classifyOutcome, SECRET_UNOPENABLE, type DeliveryOutcome } from './delivery-outcome.js';
 import type {
-  AttemptRecord, AttemptSummary, DeliveryTarget, DispatchPublisher, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
+  AttemptRecord, AttemptSummary, ClaimedJob, DeliveryTarget, DispatchPublisher, IntegrationStore, JobCompletion, JobRecord, JobStore, WebhookResult, WebhookSender,
 } from './ports.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -168,10 +168,14 @@ export class JobDelivery {
   }
 
   async deliver(message: JobMessage, context: DeliveryContext): Promise<JobDeliveryResult> {
-    const { jobs, sender, retryPolicy, circuitBreakerThreshold } = this.deps;
-    const claimed = await jobs.claim(message, context.redelivered);
+    const claimed = await this.deps.jobs.claim(message, context.redelivered);
     if (!claimed) return this.settleUnclaimed(message, context);
+    return this.deliverClaimed(claimed, context);
+  }
 
+  /** The attempt a claim gave this process, or one its fan-out created claimed (DispatchJob.claimed). */
+  async deliverClaimed(claimed: ClaimedJob, context: DeliveryContext): Promise<JobDeliveryResult> {
+    const { jobs, sender, retryPolicy, circuitBreakerThreshold } = this.deps;
     const { job, event, target } = claimed;
     if (!event || !target) {
       // Deleting an event or integration cascades to its jobs, so this is a deletion racing the claim.

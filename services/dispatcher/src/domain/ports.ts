@@ -111,6 +111,11 @@ export interface DispatchRequest {
   integrationIds: readonly string[];
   /** Those of `integrationIds` whose jobs keep the order of the event's subject, and the event's place in it. */
   ordered?: { subject: string; seq: string; integrationIds: readonly string[] };
+  /**
+   * Those of `integrationIds` whose new job is created with its first attempt claimed, for this process to
+   * make (never an ordered one; an integration no longer active gets a plain pending job): see DispatchJob.claimed.
+   */
+  claimFirst?: readonly string[];
 }
 
 /** A job of one dispatch; `unpublished` while its first delivery message may not have gone out yet. */
@@ -121,6 +126,8 @@ export interface DispatchJob extends Dispatch {
   unpublished: boolean;
   /** An earlier fan-out's process claimed its first attempt and has recorded nothing (yet). */
   firstAttemptClaimed: boolean;
+  /** Created just now with attempt 1 claimed for this process (DispatchRequest.claimFirst): the attempt to make. */
+  claimed?: ClaimedJob;
 }
 
 /** A claimed job with what its delivery needs; event or target is undefined only when a deletion raced the claim. */

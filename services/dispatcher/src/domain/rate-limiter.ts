@@ -132,6 +132,16 @@ export class DeliveryPacer {
     return this.waitUntil(message, this.now() + delayMs, correlationId);
   }
 
+  /**
+   * Whether a job of the integration would be delivered at once with nothing to reserve: known, no rate
+   * limit, no receiver's pause (the settings as admit reads them, cached). Its first attempt may then be
+   * claimed as its job is created (first-attempts.ts) instead of passing through admit.
+   */
+  async admitsAtOnce(integrationId: string): Promise<boolean> {
+    const settings = await this.settingsOf(integrationId);
+    return settings !== undefined && settings.rateLimit === null && settings.pausedUntil <= this.now();
+  }
+
   /** A receiver answered 429 with retry-after: no delivery to the integration, from any replica, before it passes. */
   async pause(integrationId: string, retryAfterMs: number): Promise<void> {
     const forMs = Math.min(retryAfterMs, this.maxPauseMs);

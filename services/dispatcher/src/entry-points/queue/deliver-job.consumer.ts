@@ -3,6 +3,7 @@ import type { ConsumeHandler } from '@hookway/broker';
 import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
+import type { ClaimedJob } from '../../domain/ports.js';
 import type { DeliveryPacer } from '../../domain/rate-limiter.js';
 import { correlationIdOf } from './message-context.js';
 
@@ -13,12 +14,21 @@ export type JobAttempt = (job: JobMessage, context: { correlationId: string; red
 export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): JobAttempt {
   return async (job, { correlationId, redelivered }) => {
     if (pacer && (await pacer.admit(job, correlationId)) === 'deferred') return;
-    await delivery.deliver(job, {
-      redelivered,
-      correlationId,
-      logger: logger.child({ correlationId, jobId: job.jobId, eventId: job.eventId, attempt: job.attempt }),
-    });
+    await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId) });
   };
+}
+
+/** The attempt of a job its fan-out created claimed (first-attempts.ts): no pacing, no claim. */
+export function claimedAttempt(delivery: JobDelivery, logger: Logger): (claimed: ClaimedJob, context: { correlationId: string }) => Promise<void> {
+  return async (claimed, { correlationId }) => {
+    const { job } = claimed;
+    const message = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount };
+    await delivery.deliverClaimed(claimed, { redelivered: false, correlationId, logger: attemptLogger(logger, message, correlationId) });
+  };
+}
+
+function attemptLogger(logger: Logger, job: JobMessage, correlationId: string): Logger {
+  return logger.child({ correlationId, jobId: job.jobId, eventId: job.eventId, attempt: job.attempt });
 }
 
 export function deliverJobConsumer(attempt: JobAttempt, logger: Logger): ConsumeHandler {
