@@ -147,11 +147,11 @@ export class FanOut {
   private async plan(requests: readonly FanOutRequest[]): Promise<{ planned: Planned[]; taken: Plan[] }> {
     const { events, integrations } = this.deps;
     const originals = requests.filter((request) => request.message.kind === 'event').map((request) => request.message.eventId);
-    const found = originals.length > 0 ? await events.findSummaries(originals) : [];
+    // Side by side: the subscribers are found from the event ids, not from the summaries.
+    const [found, subscribersOf] = originals.length > 0
+      ? await Promise.all([events.findSummaries(originals), integrations.findActiveSubscribersOfEvents(originals)])
+      : [[], new Map<string, SubscribedIntegration[]>()];
     const byId = new Map(found.map((event) => [event.id, event]));
-    const subscribersOf = found.length > 0
-      ? await integrations.findActiveSubscribers(found)
-      : new Map<string, SubscribedIntegration[]>();
     const taken = await this.pendingBefore(requests, found, byId, subscribersOf);
 
     const planned: Planned[] = [];
