@@ -75,8 +75,9 @@ export interface BrokerOptions {
   /** How many times the first connection is retried before start-up fails. */
   initialMaxRetries?: number;
   /**
-   * Milliseconds an audit fact published while none is on its way waits for others to share its message
-   * (0: it goes at once). Off the delivery path; it spares a quiet system a message and an append per fact.
+   * Milliseconds an audit fact published with `{ linger: true }` while none is on its way waits for others
+   * to share its message (0: it goes at once). Off the delivery path; it spares a quiet system a message
+   * and an append per fact.
    */
   auditLingerMs?: number;
 }
@@ -88,6 +89,15 @@ export interface BrokerOptions {
 export const AUDIT_BATCH_MAX_FACTS = 500;
 export const AUDIT_BATCH_MAX_BYTES = 1024 * 1024;
 
+export interface AuditPublishOptions {
+  /**
+   * The fact may wait `auditLingerMs` for others to share its message when none is on its way: for facts of
+   * independent callers (webhooks accepted, deliveries made), never for a caller that publishes its facts one
+   * after the other (a relay pass, a sweep, a replay's bookkeeping), which would wait the linger out for each.
+   */
+  linger?: boolean;
+}
+
 /** One audit fact, serialized once: its size decides which message it fits in. */
 interface SerializedFact {
   fact: AuditFact;
@@ -98,8 +108,8 @@ export class Broker {
   readonly topology: Topology;
   /**
    * Audit facts published while the previous audit message awaits its confirm go together in the next
-   * one; a fact that finds none on its way waits `auditLingerMs` for company (without it, a lone fact on
-   * an idle broker goes at once). One message in flight at a time.
+   * one; a fact published to linger that finds none on its way waits `auditLingerMs` for company (any
+   * other lone fact on an idle broker goes at once). One message in flight at a time.
    */
   private readonly auditFacts: Batcher<SerializedFact, Error | undefined>;
   private connection?: RecoveringChannelModel;
@@ -235,9 +245,9 @@ export class Broker {
    * Resolves once the message carrying the fact is confirmed, and rejects when that publish failed, as
    * a publish of the fact alone would. The fact may share its message with facts published meanwhile.
    */
-  async publishAudit(fact: AuditFact): Promise<void> {
+  async publishAudit(fact: AuditFact, { linger = false }: AuditPublishOptions = {}): Promise<void> {
     if (!this.isConnected()) throw new BrokerUnavailableError();
-    const failure = await this.auditFacts.add({ fact, json: JSON.stringify(fact) });
+    const failure = await this.auditFacts.add({ fact, json: JSON.stringify(fact) }, { linger });
     if (failure) throw failure;
   }
 

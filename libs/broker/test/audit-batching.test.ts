@@ -65,6 +65,26 @@ describe('Broker.publishAudit against RabbitMQ (nothing consumes the audit queue
     expect(messages.flatMap((message) => message.facts)).toEqual(facts);
   });
 
+  it('with auditLingerMs, lingering facts published turns apart share one message, and a fact that may not wait sends them on', async () => {
+    const lingering = await Broker.connect({ url: RABBITMQ_URL, prefix: fixture.prefix, retryScheduleMs: [100], logger: silentLogger(), auditLingerMs: 60_000 });
+    try {
+      const [first, second, third] = [fact(9_001), fact(9_002), fact(9_003)];
+      const published = [lingering.publishAudit(first, { linger: true })];
+      await new Promise((resolve) => setImmediate(resolve));
+      published.push(lingering.publishAudit(second, { linger: true }));
+      await new Promise((resolve) => setImmediate(resolve));
+      // A minute's linger outlasts the test: the fact that may not wait (a relay's, say) sends all three on.
+      published.push(lingering.publishAudit(third));
+      await Promise.all(published);
+      expect((await drainAudit()).map((message) => message.facts)).toEqual([[first, second, third]]);
+      // Published one after the other, facts that may not wait never wait for a linger.
+      for (const n of [9_004, 9_005]) await lingering.publishAudit(fact(n));
+      expect((await drainAudit()).map((message) => message.facts.map((one) => one.factId))).toEqual([['event.received:9004'], ['event.received:9005']]);
+    } finally {
+      await lingering.close();
+    }
+  });
+
   it('caps a message by facts and by bytes', async () => {
     const many = Array.from({ length: AUDIT_BATCH_MAX_FACTS + 100 }, (_, n) => fact(1_000 + n));
     await Promise.all(many.map((one) => broker.publishAudit(one)));

@@ -149,7 +149,7 @@ export const CONFIG_TABLE = {
   },
   auditPublishLingerMs: {
     env: 'AUDIT_PUBLISH_LINGER_MS', kind: 'integer', minimum: 0, maximum: 1_000, default: '50', services: ['ingress', 'dispatcher'],
-    description: 'How long an audit fact that finds no other on its way to RabbitMQ waits for company, so a quiet system sends one audit message per window instead of one per fact (`0`: at once). Facts published while one is in flight always go together; deliveries never wait for it, acks of their messages do',
+    description: 'How long an audit fact of a webhook accepted (ingress) or of a delivery attempt (dispatcher) that finds no other on its way to RabbitMQ waits for company, so a quiet system sends one audit message per window instead of one per fact (`0`: at once). Facts published one after the other (outbox relay passes, sweeps, replays) never wait; neither do deliveries, only the acks of the messages whose attempts published the facts',
   },
   outboxRelayIntervalMs: {
     env: 'OUTBOX_RELAY_INTERVAL', kind: 'duration', minimum: 10, default: '1s', services: ['ingress', 'management'],

@@ -4,10 +4,12 @@
 // arrived in the same turn of the event loop, never for a timer). While `maxInFlight` batches are
 // running, new items queue up, so batches grow exactly when the database is the bottleneck.
 //
-// A write off the latency path (a bookkeeping mark, an audit fact) may `linger`: an item that finds the
-// writer idle waits that long for companions. On a quiet system that turns one commit or message per item
-// into one per linger window; under load nothing changes, as a batch is always in flight and the next one
-// forms behind it.
+// A write off the latency path (a bookkeeping mark, an audit fact) may linger: an item added with
+// `{ linger: true }` that finds the writer at rest waits `lingerMs` for companions. On a quiet system that
+// turns one commit or message per item into one per linger window; under load nothing changes, as a batch
+// is always in flight and the next one forms behind it. Only items from independent callers should linger:
+// a caller that awaits its items one after the other would wait the linger out for each, so the default
+// (and any item that does not linger) sends the queue on at once.
 
 /** Writes a batch; resolves with one result per item, in the items' order. */
 export type BatchWriter<Item, Result> = (items: Item[]) => Promise<Result[]>;
@@ -23,9 +25,9 @@ export interface BatcherOptions {
    */
   retryAlone?: (error: unknown) => boolean;
   /**
-   * Milliseconds an item that finds nothing queued or in flight waits for others before its batch goes
-   * (0, the default: it goes in the same turn of the event loop). Only for writes nobody waits on to go
-   * on: the callers' promises resolve that much later.
+   * Milliseconds an item added with `{ linger: true }` that finds nothing queued or in flight waits for
+   * others before its batch goes (0, the default: it goes in the same turn of the event loop). Only for
+   * writes nobody waits on to go on: the callers' promises resolve that much later.
    */
   lingerMs?: number;
 }
@@ -56,11 +58,12 @@ export class Batcher<Item, Result> {
     return this.outstanding;
   }
 
-  add(item: Item): Promise<Result> {
+  /** `linger`: the item may wait `lingerMs` for company (see above); an item that does not ends any linger. */
+  add(item: Item, { linger = false }: { linger?: boolean } = {}): Promise<Result> {
     const result = new Promise<Result>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxSize) this.flush();
-      else this.scheduleFlush();
+      else this.scheduleFlush(linger);
     });
     this.outstanding += 1;
     // Registered before the caller's own handlers, so the count is down by the time the caller resumes.
@@ -80,7 +83,9 @@ export class Batcher<Item, Result> {
     }
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(linger: boolean): void {
+    // An item that may not wait sends a lingering queue on.
+    if (!linger && this.lingering) this.endLinger();
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     const go = (): void => {
@@ -89,17 +94,19 @@ export class Batcher<Item, Result> {
     };
     const { lingerMs = 0 } = this.options;
     // A batch in flight flushes the queue when it ends: the linger only applies to a writer at rest.
-    if (lingerMs > 0 && this.inFlight === 0) this.lingering = setTimeout(go, lingerMs);
+    if (linger && lingerMs > 0 && this.inFlight === 0) this.lingering = setTimeout(go, lingerMs);
     else setImmediate(go);
+  }
+
+  private endLinger(): void {
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
+    this.flushScheduled = false;
   }
 
   private flush(): void {
     // Whatever flushes first (a full batch, a drain, a batch's end) ends the linger: it takes the queue now.
-    if (this.lingering) {
-      clearTimeout(this.lingering);
-      this.lingering = undefined;
-      this.flushScheduled = false;
-    }
+    if (this.lingering) this.endLinger();
     const maxInFlight = this.options.maxInFlight ?? 1;
     while (this.queue.length > 0 && this.inFlight < maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxSize);

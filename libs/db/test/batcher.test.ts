@@ -110,11 +110,11 @@ describe('Batcher', () => {
   it('with lingerMs, items that find the writer at rest wait together for one batch; drain does not wait out the linger', async () => {
     const batches: number[][] = [];
     const batcher = new Batcher<number, number>(async (items) => { batches.push(items); return items; }, { maxSize: 10, lingerMs: 60_000 });
-    const first = batcher.add(1);
+    const first = batcher.add(1, { linger: true });
     // Turns of the event loop apart: without the linger, 1 would have gone alone.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
-    const second = batcher.add(2);
+    const second = batcher.add(2, { linger: true });
     await new Promise((resolve) => setImmediate(resolve));
     expect(batches).toEqual([]);
     await batcher.drain();
@@ -130,12 +130,23 @@ describe('Batcher', () => {
       if (batches.length === 1) await gate.promise;
       return items;
     }, { maxSize: 2, lingerMs: 60_000 });
-    const full = [batcher.add(1), batcher.add(2)];
+    const full = [batcher.add(1, { linger: true }), batcher.add(2, { linger: true })];
     await waitFor(() => batches.length === 1, { what: 'the full batch to go without waiting out the linger' });
-    const behind = batcher.add(3);
+    const behind = batcher.add(3, { linger: true });
     gate.resolve();
     // A linger of a minute would outlast the test: the batch's end sends 3 on.
     await expect(Promise.all([...full, behind])).resolves.toEqual([1, 2, 3]);
     expect(batches).toEqual([[1, 2], [3]]);
+  });
+  it('with lingerMs, an item that may not linger goes at once and takes a lingering queue along: awaited one by one, none waits the linger out', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(async (items) => { batches.push(items); return items; }, { maxSize: 10, lingerMs: 60_000 });
+    const lingering = batcher.add(1, { linger: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    // A minute's linger would outlast the test: the item that may not wait sends both on.
+    await expect(batcher.add(2)).resolves.toBe(2);
+    await expect(lingering).resolves.toBe(1);
+    for (const n of [3, 4, 5]) await expect(batcher.add(n)).resolves.toBe(n);
+    expect(batches).toEqual([[1, 2], [3], [4], [5]]);
   });
 });

@@ -160,6 +160,13 @@ export function integrationDisabledFact(job: FactJob, reason: string, statusCode
   });
 }
 
+/**
+ * A delivery's own facts may wait for company (AUDIT_PUBLISH_LINGER_MS): deliveries run side by side, so
+ * on a quiet system their facts share messages. The rare second fact of an attempt (an integration
+ * disabled) goes at once and takes the first along.
+ */
+const LINGER = { linger: true };
+
 export class JobDelivery {
   private readonly now: () => number;
 
@@ -239,13 +246,13 @@ export class JobDelivery {
     const facts = { correlationId: context.correlationId, workspaceId: target.workspaceId };
     if (completion.status === 'retrying') {
       await publisher.publishRetry(nextMessage(job), completion.delayMs, context.correlationId);
-      await publisher.publishAudit(retryScheduledFact(settled, attempt, completion.nextAttemptAt, facts));
+      await publisher.publishAudit(retryScheduledFact(settled, attempt, completion.nextAttemptAt, facts), LINGER);
     } else {
       if (completion.status === 'dead') {
         await publisher.publishDead({ reason: completion.lastError, jobId: job.id }, context.correlationId);
       }
       const fact = terminalJobFact(settled, attempt, facts);
-      if (fact) await publisher.publishAudit(fact);
+      if (fact) await publisher.publishAudit(fact, LINGER);
       if (recorded.disabledReason !== null) {
         await publisher.publishAudit(integrationDisabledFact(settled, recorded.disabledReason, attempt.statusCode, facts));
         context.logger.warn('integration disabled', { integrationId: job.integrationId, reason: recorded.disabledReason });

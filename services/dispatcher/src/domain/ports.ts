@@ -226,7 +226,8 @@ export interface DispatchPublisher {
   /** Through the retry tier of `delayMs`; straight to the jobs exchange when delayMs is 0. */
   publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void>;
   publishDead(message: DeadMessage, correlationId: string): Promise<void>;
-  publishAudit(fact: AuditFact): Promise<void>;
+  /** `linger`: see libs/broker AuditPublishOptions (a delivery's own facts may; bookkeeping loops may not). */
+  publishAudit(fact: AuditFact, options?: { linger?: boolean }): Promise<void>;
 }
 
 export type { WebhookResult, WebhookSender } from '@hookway/outbound';

@@ -28,7 +28,7 @@ export class BrokerDispatchPublisher implements DispatchPublisher {
     await this.broker.publishDead(message, correlationId);
   }
 
-  async publishAudit(fact: AuditFact): Promise<void> {
-    await this.broker.publishAudit(fact);
+  async publishAudit(fact: AuditFact, options?: { linger?: boolean }): Promise<void> {
+    await this.broker.publishAudit(fact, options);
   }
 }

@@ -59,7 +59,7 @@ export class BatchedEventStore implements EventStore {
   }
 
   async markPublished(ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.marks.add(id)));
+    await Promise.all(ids.map((id) => this.marks.add(id, { linger: true })));
   }
 
   /** Resolves once every insert and mark queued so far has been written (or has failed). */

@@ -2,13 +2,13 @@
 // the `event.received` audit fact. Both the request path and the outbox relay publish through here,
 // so a relayed event is indistinguishable from one published at once.
 import { auditFact, eventMessage, publishEventMessage, type AuditFact } from '@hookway/contracts';
-import type { PublishOptions } from '@hookway/broker';
+import type { AuditPublishOptions, PublishOptions } from '@hookway/broker';
 
 /** The part of the broker that publishing needs (tests may pass a real Broker or a stand-in). */
 export interface MessagePublisher {
   readonly topology: { exchanges: { events: string } };
   publish(exchange: string, routingKey: string, body: unknown, options?: PublishOptions): Promise<void>;
-  publishAudit(fact: AuditFact): Promise<void>;
+  publishAudit(fact: AuditFact, options?: AuditPublishOptions): Promise<void>;
 }
 
 /** What the messages are built from: a row of the events table. */
@@ -26,9 +26,12 @@ export interface OutboxEvent {
  * Publishes both messages and resolves once the broker confirmed them; throws when it could not. They go
  * out together (one write, confirms awaited side by side): nothing orders them, and when either fails
  * the event stays unpublished, so the relay sends both again (the dispatcher and the audit log each
- * ignore a copy they already have).
+ * ignore a copy they already have). `lingerAudit`: the fact may wait for company (the request path's
+ * events, each released on its own); the relay, which publishes its rows one after the other, never lets it.
  */
-export async function publishEventMessages(broker: MessagePublisher, event: OutboxEvent): Promise<void> {
+export async function publishEventMessages(
+  broker: MessagePublisher, event: OutboxEvent, { lingerAudit = false }: { lingerAudit?: boolean } = {},
+): Promise<void> {
   const correlation = event.correlationId ? { correlationId: event.correlationId } : {};
   await Promise.all([
     publishEventMessage(broker, broker.topology.exchanges.events, eventMessage(event), event.correlationId),
@@ -41,6 +44,6 @@ export async function publishEventMessages(broker: MessagePublisher, event: Outb
       ...correlation,
       details: { provider: event.provider, type: event.type, externalId: event.externalId },
       workspaceId: event.workspaceId,
-    })),
+    }), { linger: lingerAudit }),
   ]);
 }

@@ -54,7 +54,7 @@ export class EventRelease {
 
   private async publish(event: ReleasedEvent): Promise<void> {
     try {
-      await publishEventMessages(this.deps.broker, event);
+      await publishEventMessages(this.deps.broker, event, { lingerAudit: true });
     } catch (error) {
       this.logFor(event).warn('event not published yet; the outbox relay will retry', { eventId: event.id, ...errorFields(error) });
       return;
