@@ -40,11 +40,12 @@ const FIRST_CLAIMED = stepStatus('claim', 'to', 'delivering');
  * claimed its first attempt and recorded nothing yet: if that process died, a redelivered event message
  * takes the attempt over) or `claimed_now`.
  *
- * A pair flagged `claim_first` ($11) whose job is new, unordered, and whose integration is active gets
- * its job created with attempt 1 claimed (`claimed_now`): the caller makes that attempt at once, as a
- * claim would have let it, and the row comes back with `alongside` (the columns its claimant reads of the
- * job's event, alias `e`, and integration, alias `i`, as claimJobsStatement's), which are null on every
- * other row. That spares a first attempt the claim's statement and commit. One claimant (the dispatcher)
+ * A pair flagged `claim_first` ($11) whose job is new and unordered, and whose integration is active with
+ * no rate limit and no receiver's pause (what the pacer lets through at once, read here as of this
+ * statement, since the caller's cached view of it may be stale), gets its job created with attempt 1
+ * claimed (`claimed_now`): the caller makes that attempt at once, as a claim would have let it, and the
+ * row comes back with `alongside` (the columns its claimant reads of the job's event, alias `e`, and
+ * integration, alias `i`, as claimJobsStatement's), which are null on every other row. That spares a first attempt the claim's statement and commit. One claimant (the dispatcher)
  * builds it once: a prepared statement's name stands for one text.
  *
  * Rows inserted by a statement are invisible to its own reads, so the new jobs come from RETURNING and
@@ -68,7 +69,10 @@ export function createJobsStatement(alongside: string): PreparedStatement {
     SELECT w.*,
            row_number() OVER (PARTITION BY w.integration_id, w.order_key ORDER BY w.order_seq, w.event_id) AS place,
            (w.claim_first AND w.order_key IS NULL
-            AND EXISTS (SELECT 1 FROM integrations a WHERE a.id = w.integration_id AND a.state = 'active')) AS claims
+            AND EXISTS (SELECT 1 FROM integrations a
+                         WHERE a.id = w.integration_id AND a.state = 'active' AND a.rate_limit_per_second IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM integration_pacing p WHERE p.integration_id = w.integration_id AND p.paused_until > now()))
+             AS claims
       FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $9::text[], $10::bigint[], $11::boolean[])
         AS w(event_id, replay_request_id, integration_id, order_key, order_seq, claim_first)
      WHERE w.order_key IS NULL

@@ -24,8 +24,12 @@ describe('createForDispatches with claimFirst', () => {
     const active = await fx.insertIntegration({ provider, url: 'https://example.com/active', eventTypes: ['*'], headers: { 'x-team': 'a' } });
     const paused = await fx.insertIntegration({ provider, url: 'https://example.com/paused', eventTypes: ['*'], state: 'paused' });
     const ordered = await fx.insertIntegration({ provider, url: 'https://example.com/ordered', eventTypes: ['*'], ordering: 'subject' });
+    // The pacer's cached view may be stale: the statement itself leaves rate-limited and held-back integrations to the claim.
+    const limited = await fx.insertIntegration({ provider, url: 'https://example.com/limited', eventTypes: ['*'], rateLimit: { perSecond: 5, burst: 1 } });
+    const heldBack = await fx.insertIntegration({ provider, url: 'https://example.com/held', eventTypes: ['*'] });
+    await fx.db('integration_pacing').insert({ integration_id: heldBack.id, theoretical_arrival_at: new Date(), paused_until: fx.db.raw(`now() + interval '1 hour'`) });
     const eventId = await fx.insertEvent({ provider, type: 'order.created', subject: 'order/1', data: { orderId: 'ord_1' } });
-    const integrationIds = [active.id, paused.id, ordered.id];
+    const integrationIds = [active.id, paused.id, ordered.id, limited.id, heldBack.id];
 
     const created = await new JobRepository(fx.db).createForDispatches([{
       dispatch: { eventId, replayRequestId: null }, integrationIds,
@@ -43,11 +47,17 @@ describe('createForDispatches with claimFirst', () => {
     expect(byIntegration.get(paused.id)).toMatchObject({ unpublished: true });
     expect(byIntegration.get(paused.id)!.claimed).toBeUndefined();
     expect(byIntegration.get(ordered.id)!.claimed).toBeUndefined();
+    for (const unclaimed of [limited, heldBack]) {
+      expect(byIntegration.get(unclaimed.id)).toMatchObject({ unpublished: true });
+      expect(byIntegration.get(unclaimed.id)!.claimed).toBeUndefined();
+    }
 
     const rows = new Map((await jobsOf(fx.db, eventId)).map((row) => [row.integration_id, row]));
     expect(rows.get(active.id)).toMatchObject({ status: 'delivering', attempt_count: 1 });
     expect(rows.get(paused.id)).toMatchObject({ status: 'pending', attempt_count: 0 });
     expect(rows.get(ordered.id)).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(rows.get(limited.id)).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(rows.get(heldBack.id)).toMatchObject({ status: 'pending', attempt_count: 0 });
 
     // Attempt 1 is this process's: a (stray) job message for it cannot take it; only a redelivery could.
     const repository = new JobRepository(fx.db);
