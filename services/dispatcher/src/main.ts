@@ -144,7 +144,10 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     // In-flight deliveries may take up to the delivery timeout; let them finish and record before the
     // broker and the pool close.
     resources.add('consumers', () => broker.stopConsuming(config.deliveryTimeoutMs + 5_000));
-    // Stopped after the consumers (so no fan-out starts another), before the broker and the pool close.
+    // Resources stop newest first, so this stops before the consumers: from then on a fan-out still under way
+    // sends its new jobs as messages (for another replica) instead of attempting them here, while the attempts
+    // running go on; the consumers' stop then waits for their messages, which are acked only once their
+    // attempts (jobs created claimed included) have ended, before the broker and the pool close.
     if (firstAttempts) resources.add('in-process first attempts', () => firstAttempts.stop());
     await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
     await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: config.dispatcherPrefetch - firstAttemptSlots });

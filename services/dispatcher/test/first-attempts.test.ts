@@ -138,4 +138,23 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
     await run;
     expect(published).toEqual([{ jobId: 'job-8', eventId: 'event-8', integrationId: 'integration', attempt: 1 }]);
   });
+  it('a takeover of an attempt still running in this process (its fan-out run again) is that attempt, not a second one', async () => {
+    const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
+    const first = new FirstAttempts({ attempt, attemptClaimed, admitsAtOnce, publishJob: async () => undefined, slots: 2, logger: silentLogger() });
+    expect(await first.reserve(['integration'])).toEqual([true]);
+    const claimed = first.startClaimed(claimedJob(5), 'c5');
+    const plain = first.tryStart(job(6), 'c6');
+
+    expect(first.tryStart(job(5), 'c5', true)).toBe(claimed);
+    expect(first.tryStart(job(6), 'c6', true)).toBe(plain);
+    expect(started.map((entry) => entry.jobId)).toEqual(['job-5', 'job-6']);
+
+    for (const entry of started) entry.finish();
+    await Promise.all([claimed, plain]);
+    // Once it has ended, a takeover is a redelivery's again.
+    const again = first.tryStart(job(5), 'c5', true);
+    expect(started.map((entry) => [entry.jobId, entry.redelivered])).toEqual([['job-5', false], ['job-6', false], ['job-5', true]]);
+    started[2]!.finish();
+    await Promise.all([again, first.stop()]);
+  });
 });

@@ -38,6 +38,8 @@ export interface FirstAttemptsDeps {
 
 export class FirstAttempts {
   private readonly running = new Set<Promise<void>>();
+  /** The attempts running here, by job: a takeover of one of them is this process's own attempt, still under way. */
+  private readonly runningJobs = new Map<string, Promise<void>>();
   /** Slots promised to jobs being created claimed (reserve), not yet started or given back. */
   private reserved = 0;
   private stopped = false;
@@ -51,9 +53,13 @@ export class FirstAttempts {
    * what a redelivered job message would have done, and nothing else would do it before the sweeper.
    */
   tryStart(job: JobMessage, correlationId: string, takeover = false): Promise<void> | undefined {
-    if (this.stopped || (!takeover && this.running.size + this.reserved >= this.deps.slots)) return undefined;
+    // A fan-out run again in this process (its batch retried, its message requeued after a failure) finds the
+    // attempt it started flagged as claimed: that attempt is still ours and under way, not a dead process's.
+    const own = this.runningJobs.get(job.jobId);
+    if (own) return own;
+    if (this.stopped || (!takeover && this.free() <= 0)) return undefined;
     this.deps.onStarted?.(takeover ? 'takeover' : 'claim');
-    return this.track(this.run(job, correlationId, () => this.deps.attempt(job, { correlationId, redelivered: takeover })));
+    return this.track(job.jobId, this.run(job, correlationId, () => this.deps.attempt(job, { correlationId, redelivered: takeover })));
   }
 
   /**
@@ -62,18 +68,24 @@ export class FirstAttempts {
    * started (startClaimed) or given back (release).
    */
   async reserve(integrationIds: readonly string[]): Promise<boolean[]> {
-    if (this.stopped || integrationIds.length === 0) return integrationIds.map(() => false);
+    const none = (): boolean[] => integrationIds.map(() => false);
+    // No slot free: nothing to ask the pacer (a cold cache would read the database for nothing).
+    if (this.stopped || integrationIds.length === 0 || this.free() <= 0) return none();
     const distinct = [...new Set(integrationIds)];
     const admits = await Promise.all(distinct.map((id) => this.deps.admitsAtOnce(id).catch(() => false)));
     const atOnce = new Set(distinct.filter((_, index) => admits[index]));
     // Counted after the wait: attempts started or reserved meanwhile hold their slots.
-    let free = this.deps.slots - this.running.size - this.reserved;
+    let free = this.free();
     return integrationIds.map((id) => {
       if (this.stopped || free <= 0 || !atOnce.has(id)) return false;
       free -= 1;
       this.reserved += 1;
       return true;
     });
+  }
+
+  private free(): number {
+    return this.deps.slots - this.running.size - this.reserved;
   }
 
   /** Gives back reserved slots whose jobs were not created claimed (they existed, or their integration was no longer active). */
@@ -90,12 +102,16 @@ export class FirstAttempts {
     this.deps.onStarted?.('created_claimed');
     const { job } = claimed;
     const message = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount };
-    return this.track(this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId })));
+    return this.track(job.id, this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId })));
   }
 
-  private track(run: Promise<void>): Promise<void> {
-    const tracked = run.finally(() => this.running.delete(tracked));
+  private track(jobId: string, run: Promise<void>): Promise<void> {
+    const tracked = run.finally(() => {
+      this.running.delete(tracked);
+      if (this.runningJobs.get(jobId) === tracked) this.runningJobs.delete(jobId);
+    });
     this.running.add(tracked);
+    this.runningJobs.set(jobId, tracked);
     return tracked;
   }
 
