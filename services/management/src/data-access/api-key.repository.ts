@@ -43,6 +43,7 @@ export class ApiKeyRepository implements ApiKeyStore {
 
   async list(workspaceId: string, page: PageRequest): Promise<Page<ApiKey>> {
     return paginate<ApiKeyRow, ApiKey>(
+      this.db,
       () => this.db('api_keys').where({ workspace_id: workspaceId }),
       page,
       (query) => query.select(COLUMNS).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]),

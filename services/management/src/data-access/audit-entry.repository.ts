@@ -19,6 +19,7 @@ export class AuditEntryRepository implements AuditEntryReader {
       return query;
     };
     return paginate<AuditEntryRow, AuditEntry>(
+      this.db,
       filtered,
       search,
       (query) => query.select(COLUMNS).orderBy('id', 'desc'),

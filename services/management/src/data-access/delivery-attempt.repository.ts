@@ -36,6 +36,7 @@ export class DeliveryAttemptRepository implements DeliveryAttemptStore {
       return query;
     };
     return paginate<DeliveryAttemptRow, DeliveryAttempt>(
+      this.db,
       filtered,
       search,
       (query) => query.select(ATTEMPT_COLUMNS).orderBy([

@@ -140,6 +140,7 @@ export class DeliveryJobRepository implements DeliveryJobStore {
   /** Dead jobs, most recently dead first. */
   async searchDeadLetters(search: DeadLetterFilter & PageRequest): Promise<Page<DeadLetter>> {
     return paginate<DeadLetterRow, DeadLetter>(
+      this.db,
       () => this.deadLetters(search),
       search,
       (query) => query.select(DEAD_LETTER_COLUMNS).orderBy([

@@ -34,6 +34,7 @@ export class EventRepository implements EventReader {
     };
     // The id tie-break keeps pages stable when many rows share a sort value.
     return paginate<StoredEventRow, StoredEvent>(
+      this.db,
       filtered,
       search,
       (query) => query.select(EVENT_COLUMNS).orderBy([

@@ -15,15 +15,20 @@ export function viaIntegration(db: Knex, query: Knex.QueryBuilder, workspaceId: 
   return workspaceId ? query.whereIn(column, db('integrations').select('id').where('workspace_id', workspaceId)) : query;
 }
 
-/** Runs the count and one page of a filtered query; `base` builds the filtered query afresh for each. */
+/** Runs the count and one page of a filtered query, in one snapshot; `base` builds the filtered query afresh for each. */
 export async function paginate<Row, T>(
+  db: Knex,
   base: () => Knex.QueryBuilder,
   { page, pageSize }: PageRequest,
   select: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
   map: (row: Row) => T,
 ): Promise<Page<T>> {
-  const counted = await base().count<{ count: number }[]>({ count: '*' }).first();
-  const rows = (await select(base()).limit(pageSize).offset((page - 1) * pageSize)) as Row[];
-  return { items: rows.map(map), total: counted?.count ?? 0 };
+  // One snapshot for both: read apart, a row that changed in between (a job dying, say) could be on the
+  // page and missing from the total, or the other way round.
+  return db.transaction(async (trx) => {
+    const counted = await base().transacting(trx).count<{ count: number }[]>({ count: '*' }).first();
+    const rows = (await select(base()).transacting(trx).limit(pageSize).offset((page - 1) * pageSize)) as Row[];
+    return { items: rows.map(map), total: counted?.count ?? 0 };
+  }, { isolationLevel: 'repeatable read', readOnly: true });
 }
 

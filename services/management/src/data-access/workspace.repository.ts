@@ -34,6 +34,7 @@ export class WorkspaceRepository implements WorkspaceStore {
 
   async list(page: PageRequest, only?: string): Promise<Page<Workspace>> {
     return paginate<WorkspaceRow, Workspace>(
+      this.db,
       () => (only === undefined ? this.db('workspaces') : this.db('workspaces').where({ id: only })),
       page,
       (query) => query.select(COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]),
