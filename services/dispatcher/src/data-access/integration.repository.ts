@@ -1,7 +1,7 @@
 // Integrations as the dispatcher needs them: who subscribes to a provider, and where and how to deliver.
 import { PreparedQueries, prepared, type Knex } from '@hookway/db';
 import type { IntegrationOrdering, IntegrationState, OrderingOnDead, PayloadFilter } from '@hookway/contracts';
-import { feedKey, type DeliveryTarget, type EventFeed, type IntegrationStore, type SubscribedIntegration } from '../domain/ports.js';
+import { feedKey, type DeliveryTarget, type IntegrationStore, type SubscribedIntegration } from '../domain/ports.js';
 
 interface IntegrationRow {
   id: string;
@@ -55,16 +55,10 @@ function objectOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-// Served by integrations_workspace_provider_state_idx (010).
+// The active integrations of the feeds of events named by id, served by integrations_workspace_provider_state_idx
+// (010). It needs nothing the event summaries' read answers, so the fan-out runs the two side by side (one
+// round trip's wait instead of two).
 const FIND_SUBSCRIBERS = prepared('dispatcher_find_subscribers', `
-  SELECT i.id, i.workspace_id, i.provider, i.event_types, i.filter, i.ordering
-    FROM (SELECT DISTINCT workspace_id, provider FROM unnest($1::uuid[], $2::text[]) AS f(workspace_id, provider)) f
-    JOIN integrations i ON i.workspace_id = f.workspace_id AND i.provider = f.provider AND i.state = 'active'
-   ORDER BY i.id`);
-
-// The same for the feeds of events named by id: it needs nothing the event summaries' read answers, so
-// the fan-out runs the two side by side (one round trip's wait instead of two).
-const FIND_SUBSCRIBERS_OF_EVENTS = prepared('dispatcher_find_subscribers_of_events', `
   SELECT i.id, i.workspace_id, i.provider, i.event_types, i.filter, i.ordering
     FROM (SELECT DISTINCT workspace_id, provider FROM events WHERE id = ANY($1::uuid[])) f
     JOIN integrations i ON i.workspace_id = f.workspace_id AND i.provider = f.provider AND i.state = 'active'
@@ -79,14 +73,9 @@ export class IntegrationRepository implements IntegrationStore {
     this.sql = new PreparedQueries(db);
   }
 
-  async findActiveSubscribers(feeds: readonly EventFeed[]): Promise<Map<string, SubscribedIntegration[]>> {
-    return byFeed(await this.sql.query<SubscriberRow>(FIND_SUBSCRIBERS, [feeds.map((feed) => feed.workspaceId), feeds.map((feed) => feed.provider)]));
+  async findActiveSubscribers(eventIds: readonly string[]): Promise<Map<string, SubscribedIntegration[]>> {
+    return byFeed(await this.sql.query<SubscriberRow>(FIND_SUBSCRIBERS, [eventIds]));
   }
-
-  async findActiveSubscribersOfEvents(eventIds: readonly string[]): Promise<Map<string, SubscribedIntegration[]>> {
-    return byFeed(await this.sql.query<SubscriberRow>(FIND_SUBSCRIBERS_OF_EVENTS, [eventIds]));
-  }
-
 
   async findById(integrationId: string): Promise<SubscribedIntegration | undefined> {
     const row = await this.db<IntegrationRow>('integrations').select('id', 'event_types', 'filter', 'ordering').where({ id: integrationId }).first();

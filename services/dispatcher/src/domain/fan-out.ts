@@ -149,7 +149,7 @@ export class FanOut {
     const originals = requests.filter((request) => request.message.kind === 'event').map((request) => request.message.eventId);
     // Side by side: the subscribers are found from the event ids, not from the summaries.
     const [found, subscribersOf] = originals.length > 0
-      ? await Promise.all([events.findSummaries(originals), integrations.findActiveSubscribersOfEvents(originals)])
+      ? await Promise.all([events.findSummaries(originals), integrations.findActiveSubscribers(originals)])
       : [[], new Map<string, SubscribedIntegration[]>()];
     const byId = new Map(found.map((event) => [event.id, event]));
     const taken = await this.pendingBefore(requests, found, byId, subscribersOf);
@@ -208,7 +208,7 @@ export class FanOut {
     }
     const subscribers = replay.integrationId !== null
       ? [await integrations.findById(replay.integrationId)].filter((integration) => integration !== undefined)
-      : subscribersTo(event, await integrations.findActiveSubscribers([event]));
+      : subscribersTo(event, await integrations.findActiveSubscribers([event.id]));
     return { request, dispatch: { eventId: event.id, replayRequestId: replay.id }, event, scopedTo: replay.integrationId, subscribers };
   }
 

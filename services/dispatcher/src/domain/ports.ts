@@ -80,10 +80,11 @@ export interface DeliveryTarget {
 }
 
 export interface IntegrationStore {
-  /** The active integrations of each feed, under feedKey (a feed with none is absent). */
-  findActiveSubscribers(feeds: readonly EventFeed[]): Promise<Map<string, SubscribedIntegration[]>>;
-  /** The same, for the feeds of the events that exist among `eventIds` (read beside their summaries). */
-  findActiveSubscribersOfEvents(eventIds: readonly string[]): Promise<Map<string, SubscribedIntegration[]>>;
+  /**
+   * The active integrations of the feeds of the events that exist among `eventIds`, under feedKey (a feed
+   * with none is absent); read from the ids, so it can run beside the events' own read.
+   */
+  findActiveSubscribers(eventIds: readonly string[]): Promise<Map<string, SubscribedIntegration[]>>;
   /** Any integration, whatever its state (a replay aimed at a paused one parks). */
   findById(integrationId: string): Promise<SubscribedIntegration | undefined>;
   /**
