@@ -11,7 +11,7 @@
 // Better still, the fan-out reserves slots before it creates the jobs, and the jobs whose integration
 // takes a delivery at once (active, no rate limit, no receiver's pause) are created with attempt 1
 // already claimed (DispatchRequest.claimFirst): their attempt starts without a claim statement of its own.
-import type { JobMessage } from '@hookway/contracts';
+import { jobMessage, type JobMessage } from '@hookway/contracts';
 import { errorFields, type Logger } from '@hookway/logger';
 import type { ClaimedJob } from './ports.js';
 
@@ -37,9 +37,11 @@ export interface FirstAttemptsDeps {
 }
 
 export class FirstAttempts {
-  private readonly running = new Set<Promise<void>>();
-  /** The attempts running here, by job: a takeover of one of them is this process's own attempt, still under way. */
-  private readonly runningJobs = new Map<string, Promise<void>>();
+  /**
+   * The attempts running here, by job (one each: a second start of a running job answers the first); a
+   * takeover of one of them is this process's own attempt, still under way.
+   */
+  private readonly running = new Map<string, Promise<void>>();
   /** Slots promised to jobs being created claimed (reserve), not yet started or given back. */
   private reserved = 0;
   private stopped = false;
@@ -55,7 +57,7 @@ export class FirstAttempts {
   tryStart(job: JobMessage, correlationId: string, takeover = false): Promise<void> | undefined {
     // A fan-out run again in this process (its batch retried, its message requeued after a failure) finds the
     // attempt it started flagged as claimed: that attempt is still ours and under way, not a dead process's.
-    const own = this.runningJobs.get(job.jobId);
+    const own = this.running.get(job.jobId);
     if (own) return own;
     if (this.stopped || (!takeover && this.free() <= 0)) return undefined;
     this.deps.onStarted?.(takeover ? 'takeover' : 'claim');
@@ -101,24 +103,20 @@ export class FirstAttempts {
     this.release(1);
     this.deps.onStarted?.('created_claimed');
     const { job } = claimed;
-    const message = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount };
+    const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, job.attemptCount);
     return this.track(job.id, this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId })));
   }
 
   private track(jobId: string, run: Promise<void>): Promise<void> {
-    const tracked = run.finally(() => {
-      this.running.delete(tracked);
-      if (this.runningJobs.get(jobId) === tracked) this.runningJobs.delete(jobId);
-    });
-    this.running.add(tracked);
-    this.runningJobs.set(jobId, tracked);
+    const tracked = run.finally(() => this.running.delete(jobId));
+    this.running.set(jobId, tracked);
     return tracked;
   }
 
   /** Takes no new attempt and waits for the running ones (each ends within the delivery timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
   get inFlight(): number {

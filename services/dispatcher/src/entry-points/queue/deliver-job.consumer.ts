@@ -1,6 +1,6 @@
 // hookway.dispatcher.jobs: validates the job message and makes the delivery attempt it names.
 import type { ConsumeHandler } from '@hookway/broker';
-import { isJobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
+import { isJobMessage, jobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
 import type { ClaimedJob } from '../../domain/ports.js';
@@ -22,7 +22,7 @@ export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: Deli
 export function claimedAttempt(delivery: JobDelivery, logger: Logger): (claimed: ClaimedJob, context: { correlationId: string }) => Promise<void> {
   return async (claimed, { correlationId }) => {
     const { job } = claimed;
-    const message = { jobId: job.id, eventId: job.eventId, integrationId: job.integrationId, attempt: job.attemptCount };
+    const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, job.attemptCount);
     await delivery.deliverClaimed(claimed, { redelivered: false, correlationId, logger: attemptLogger(logger, message, correlationId) });
   };
 }
