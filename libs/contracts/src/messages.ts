@@ -202,7 +202,10 @@ export function auditRoutingKey(fact: Pick<AuditFact, 'entityType' | 'action'>):
 
 /** The part of a broker that sends a message (structurally; contracts imports no client). */
 export interface MessageSink {
-  publish(exchange: string, routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string; type?: string }): Promise<void>;
+  publish(
+    exchange: string, routingKey: string, body: unknown,
+    options: { messageId?: string; correlationId?: string; type?: string; headers?: Record<string, unknown> },
+  ): Promise<void>;
 }
 
 /** Where a message goes: an exchange and a routing key (the jobs exchange, a retry or pacing tier). */
@@ -228,14 +231,36 @@ export function jobMessageId(message: Pick<JobMessage, 'jobId' | 'attempt'>): st
   return `${message.jobId}:${message.attempt}`;
 }
 
+/**
+ * The AMQP header of a job message that stands in for a redelivered one: the attempt it names may have
+ * been claimed by a consumer that is gone, and the claim lets this copy take it over, as it lets
+ * RabbitMQ's redelivery (claimRuleSql). Set on the copy a pacing queue holds for a redelivered message,
+ * and on the message an in-process attempt that failed hands to the queue. A header, not a field of
+ * the body: a dispatcher that predates it still reads the message (and leaves the job to the sweeper).
+ */
+export const JOB_TAKEOVER_HEADER = 'x-hookway-takeover';
+
+/** Whether a job message's headers say it may take its attempt over (see JOB_TAKEOVER_HEADER). */
+export function isTakeover(headers: Record<string, unknown> | undefined): boolean {
+  return headers?.[JOB_TAKEOVER_HEADER] === true;
+}
+
+export interface JobPublishOptions {
+  /** The copy stands in for a redelivered message (JOB_TAKEOVER_HEADER). */
+  takeover?: boolean;
+}
+
 /** The one way a job message is published, whoever sends it (fan-out, retries, pacing, sweeper, management). */
 export async function publishJobMessage(
   sink: MessageSink,
   destination: MessageDestination,
   message: JobMessage,
   correlationId: string,
+  { takeover = false }: JobPublishOptions = {},
 ): Promise<void> {
-  await sink.publish(destination.exchange, destination.routingKey, message, { messageId: jobMessageId(message), correlationId, type: 'job' });
+  await sink.publish(destination.exchange, destination.routingKey, message, {
+    messageId: jobMessageId(message), correlationId, type: 'job', ...(takeover ? { headers: { [JOB_TAKEOVER_HEADER]: true } } : {}),
+  });
 }
 
 /** The fan-out message of an event as ingress accepted it. */

@@ -105,7 +105,7 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
         attempt,
         attemptClaimed: claimedAttempt(delivery, logger),
         admitsAtOnce: (integrationId) => pacer.admitsAtOnce(integrationId),
-        publishJob: (job, correlationId) => publisher.publishJob(job, correlationId),
+        publishJob: (job, correlationId, options) => publisher.publishJob(job, correlationId, options),
         slots: firstAttemptSlots,
         logger,
         onStarted: (start) => metrics.firstAttempts.inc({ start }),

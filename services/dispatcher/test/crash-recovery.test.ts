@@ -9,6 +9,7 @@ import { captureLogger, silentLogger, startReceiver, waitFor, type Receiver } fr
 import { IntegrationRepository } from '../src/data-access/integration.repository.js';
 import { BatchedJobStore } from '../src/data-access/batched-job.store.js';
 import { JobRepository } from '../src/data-access/job.repository.js';
+import { FirstAttempts } from '../src/domain/first-attempts.js';
 import { JobDelivery } from '../src/domain/job-delivery.js';
 import type { DispatchPublisher } from '../src/domain/ports.js';
 import { RetryPolicy } from '../src/domain/retry-policy.js';
@@ -59,6 +60,91 @@ describe('dispatcher after a consumer died mid-delivery', () => {
     expect(sink.requests).toHaveLength(1);
     const attempts = await attemptsOf(fx.db, eventId);
     expect(attempts.map((attempt) => attempt.attempt_number)).toEqual([1]);
+  });
+});
+
+// A copy that stands in for a redelivery keeps its right to take over the attempt a dead consumer
+// claimed: the copy a pacing queue held for a redelivered message, and the job an in-process first attempt
+// hands back when it fails. Refused, either would leave its job to the sweeper's lease (5 minutes).
+describe('dispatcher: copies that stand in for a redelivery', () => {
+  let fx: DispatcherFixture;
+  let sink: Receiver;
+
+  beforeAll(async () => {
+    fx = await startDispatcher('disptakeover', {}, { deferStart: true });
+    sink = await startReceiver();
+  });
+
+  afterAll(async () => {
+    await fx.close();
+    await sink.close();
+  });
+
+  const abandonedJob = async (path: string): Promise<{ jobId: string; eventId: string; integrationId: string }> => {
+    const provider = uniqueProvider('acme');
+    const integration = await fx.insertIntegration({ provider, url: `${sink.url}/${path}`, eventTypes: ['*'] });
+    const eventId = await fx.insertEvent({ provider, type: 'order.created' });
+    const [job] = await fx.db('delivery_jobs')
+      .insert({ event_id: eventId, integration_id: integration.id, status: 'delivering', attempt_count: 1, max_attempts: 3 })
+      .returning<Array<{ id: string }>>('id');
+    return { jobId: job!.id, eventId, integrationId: integration.id };
+  };
+
+  it('a redelivered job message that a receiver\'s pause holds back takes the abandoned attempt over when its paced copy comes back', async () => {
+    const { jobId, eventId, integrationId } = await abandonedJob('paused');
+    // The receiver asked for a pause (429 retry-after) that outlasts the shortest pacing queue.
+    await fx.db('integration_pacing').insert({ integration_id: integrationId, paused_until: fx.db.raw("now() + interval '1500 milliseconds'") });
+    await fx.publishJob({ jobId, eventId, integrationId, attempt: 1 });
+    await fx.broker.withChannel(async (channel) => {
+      const message = await waitFor(async () => (await channel.get(fx.queues.topology.queues.jobs, { noAck: false })) || undefined, { what: 'the job message' });
+      expect(message.fields.redelivered).toBe(false);
+    });
+    await fx.startService();
+
+    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the paced takeover to deliver the abandoned job' });
+    const [request] = sink.requests.filter((r) => r.path === '/paused');
+    expect(sink.requests.filter((r) => r.path === '/paused')).toHaveLength(1);
+    // Not before the pause ended: it went through the pacing queue.
+    const pacing = await fx.db('integration_pacing').where({ integration_id: integrationId }).first<{ paused_until: Date }>('paused_until');
+    expect(request!.receivedAt).toBeGreaterThanOrEqual(pacing.paused_until.getTime());
+    expect((await attemptsOf(fx.db, eventId)).map((attempt) => attempt.attempt_number)).toEqual([1]);
+  });
+
+  it('a job whose in-process first attempt failed after its claim is taken over from the queue, and a plain copy is not', async () => {
+    await fx.startService();
+    const { jobId, eventId, integrationId } = await abandonedJob('handback');
+    const publisher = new BrokerDispatchPublisher(fx.broker);
+    // The attempt of a job created claimed fails (PostgreSQL lost mid-attempt, say) before any request.
+    const first = new FirstAttempts({
+      attempt: async () => undefined,
+      attemptClaimed: async () => { throw new Error('simulated: connection terminated'); },
+      admitsAtOnce: async () => true,
+      publishJob: (message, correlationId, options) => publisher.publishJob(message, correlationId, options),
+      slots: 1,
+      logger: silentLogger(),
+    });
+    const before = await fx.handledJobMessages();
+    // A plain copy of the same attempt (a duplicate publish) is refused: the job is someone's attempt.
+    await fx.publishJob({ jobId, eventId, integrationId, attempt: 1 });
+    await waitFor(async () => (await fx.handledJobMessages()) >= before + 1, { what: 'the plain copy to be handled' });
+    expect((await jobsOf(fx.db, eventId))[0]?.status).toBe('delivering');
+
+    const [reserved] = await first.reserve([integrationId]);
+    expect(reserved).toBe(true);
+    const job = (await jobsOf(fx.db, eventId))[0]!;
+    await first.startClaimed({
+      job: {
+        id: jobId, eventId, integrationId, replayRequestId: null, status: 'delivering', attemptCount: job.attempt_count, maxAttempts: 3,
+        lastStatusCode: null, lastError: null, nextAttemptAt: null, completedAt: null, orderKey: null,
+      },
+      event: undefined,
+      target: undefined,
+    }, 'handback-test');
+
+    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the handed-back job to be delivered' });
+    expect(sink.requests.filter((r) => r.path === '/handback')).toHaveLength(1);
+    expect((await attemptsOf(fx.db, eventId)).map((attempt) => attempt.attempt_number)).toEqual([1]);
+    await first.stop();
   });
 });
 

@@ -69,19 +69,20 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
     await Promise.all([held, takeover, first.stop()]);
   });
 
-  it('sends a job whose attempt failed through its queue', async () => {
+  it('sends a job whose attempt failed through its queue, as a copy that may take the attempt over', async () => {
     const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
-    const published: string[] = [];
+    const published: Array<[string, boolean]> = [];
     const ended: string[] = [];
     const first = new FirstAttempts({
-      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message) => { published.push(message.jobId); }, slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
+      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message, _correlationId, options) => { published.push([message.jobId, options.takeover]); },
+      slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
     });
 
     const run = first.tryStart(job(7), 'c7');
     started[0]!.finish(new Error('connection terminated'));
     await run;
 
-    expect(published).toEqual(['job-7']);
+    expect(published).toEqual([['job-7', true]]);
     expect(ended).toEqual(['queued']);
   });
 

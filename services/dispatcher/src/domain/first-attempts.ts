@@ -25,8 +25,11 @@ export interface FirstAttemptsDeps {
    * limit, no receiver's pause); only such an integration's job is created claimed.
    */
   admitsAtOnce(integrationId: string): Promise<boolean>;
-  /** The way back to the queue: for a job no slot takes, or one whose in-process attempt failed. */
-  publishJob(job: JobMessage, correlationId: string): Promise<void>;
+  /**
+   * The way back to the queue for a job whose in-process attempt failed, as a copy that may take that
+   * attempt over (JOB_TAKEOVER_HEADER): the attempt is over, and it may have claimed the job.
+   */
+  publishJob(job: JobMessage, correlationId: string, options: { takeover: true }): Promise<void>;
   /** In-process attempts at once, beside the job consumer's own prefetch. */
   slots: number;
   logger: Logger;
@@ -124,8 +127,10 @@ export class FirstAttempts {
   }
 
   /**
-   * A failure here (PostgreSQL or RabbitMQ away mid-attempt) would have requeued a job message: the job goes
-   * to the queue instead. If it had been claimed, that copy is refused and the sweeper takes the job over.
+   * A failure here (PostgreSQL or RabbitMQ away mid-attempt) would have requeued a job message, which
+   * RabbitMQ hands back as redelivered: the job goes to the queue instead, as a copy that may take its
+   * claimed attempt over (deps.publishJob). Without that, the claim this attempt made (or the job's
+   * creation claimed) would refuse it, and the job would wait for the sweeper's lease.
    */
   private async run(job: JobMessage, correlationId: string, attempt: () => Promise<void>): Promise<void> {
     try {
@@ -134,7 +139,7 @@ export class FirstAttempts {
     } catch (error) {
       this.deps.onEnded?.('queued');
       this.deps.logger.warn('in-process first attempt failed; the job goes through its queue', { jobId: job.jobId, correlationId, ...errorFields(error) });
-      await this.deps.publishJob(job, correlationId).catch((publishError: unknown) => {
+      await this.deps.publishJob(job, correlationId, { takeover: true }).catch((publishError: unknown) => {
         this.deps.logger.warn('could not queue the job either; the sweeper will take it', { jobId: job.jobId, ...errorFields(publishError) });
       });
     }

@@ -1,7 +1,7 @@
 // What the dispatcher's rules need from the outside world, stated as small interfaces so the
 // domain holds no knex, amqplib or got types. data-access/ and outbound/ implement them.
 import type {
-  AuditFact, DeadMessage, EventStatus, FilterableEvent, IntegrationOrdering, IntegrationState, JobMessage, JobStatus, OrderingOnDead, PayloadFilter,
+  AuditFact, DeadMessage, EventStatus, FilterableEvent, IntegrationOrdering, IntegrationState, JobMessage, JobPublishOptions, JobStatus, OrderingOnDead, PayloadFilter,
 } from '@hookway/contracts';
 import type { Camelized, DeliveryJobRow } from '@hookway/db';
 import type { OutboundEvent } from '@hookway/outbound';
@@ -223,7 +223,8 @@ export interface JobStore {
 }
 
 export interface DispatchPublisher {
-  publishJob(message: JobMessage, correlationId: string): Promise<void>;
+  /** `takeover`: the message stands in for a redelivered one (an in-process attempt that failed hands its job back). */
+  publishJob(message: JobMessage, correlationId: string, options?: JobPublishOptions): Promise<void>;
   /** Through the retry tier of `delayMs`; straight to the jobs exchange when delayMs is 0. */
   publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void>;
   publishDead(message: DeadMessage, correlationId: string): Promise<void>;

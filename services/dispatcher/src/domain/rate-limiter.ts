@@ -5,7 +5,7 @@
 // no prefetch slot; it comes back with its slot in `notBefore` and is delivered then without reserving
 // again (unless it missed the slot by more than an interval: then it reserves a new one). Only the last
 // stretch of a wait, shorter than the smallest pacing queue, is waited in process.
-import type { JobMessage } from '@hookway/contracts';
+import type { JobMessage, JobPublishOptions } from '@hookway/contracts';
 
 export interface RateLimitSettings {
   perSecond: number;
@@ -28,8 +28,11 @@ export interface PacingStore {
 }
 
 export interface PacingPublisher {
-  /** Through the pacing queue of `delayMs` (one of `tiersMs`), back to the jobs queue when it expires. */
-  publishPaced(message: JobMessage, delayMs: number, correlationId: string): Promise<void>;
+  /**
+   * Through the pacing queue of `delayMs` (one of `tiersMs`), back to the jobs queue when it expires.
+   * `takeover`: the held message was a redelivery, and its copy may still take its attempt over.
+   */
+  publishPaced(message: JobMessage, delayMs: number, correlationId: string, options?: JobPublishOptions): Promise<void>;
 }
 
 export interface DeliveryPacerDeps {
@@ -108,8 +111,13 @@ export class DeliveryPacer {
     this.tiersMs = [...deps.tiersMs].sort((a, b) => a - b);
   }
 
-  /** Whether the job may be delivered now; when not, it has been republished to wait for its slot. */
-  async admit(message: JobMessage, correlationId: string): Promise<Admission> {
+  /**
+   * Whether the job may be delivered now; when not, it has been republished to wait for its slot.
+   * `takeover`: the message may take over an attempt a consumer that is gone had claimed (RabbitMQ
+   * redelivered it); the copy held back keeps that right, or its claim would be refused and the job left
+   * to the sweeper's lease.
+   */
+  async admit(message: JobMessage, correlationId: string, { takeover = false }: JobPublishOptions = {}): Promise<Admission> {
     const settings = await this.settingsOf(message.integrationId);
     if (!settings) return 'deliver';
     const now = this.now();
@@ -119,17 +127,17 @@ export class DeliveryPacer {
     // go out together with the jobs holding the next slots, over the budget. It reserves a new slot instead.
     if (message.notBefore !== undefined && (!paused || message.notBefore >= settings.pausedUntil)
       && !isLate(message.notBefore, now, settings.rateLimit)) {
-      return this.waitUntil(message, message.notBefore, correlationId);
+      return this.waitUntil(message, message.notBefore, correlationId, takeover);
     }
     if (settings.rateLimit === null) {
       if (!paused) return 'deliver';
       this.deps.onDeferred?.('retry_after');
-      return this.waitUntil(message, settings.pausedUntil, correlationId);
+      return this.waitUntil(message, settings.pausedUntil, correlationId, takeover);
     }
     const delayMs = await this.reserve(message.integrationId, settings.rateLimit);
     if (delayMs <= 0) return 'deliver';
     this.deps.onDeferred?.(paused ? 'retry_after' : 'rate_limit');
-    return this.waitUntil(message, this.now() + delayMs, correlationId);
+    return this.waitUntil(message, this.now() + delayMs, correlationId, takeover);
   }
 
   /**
@@ -187,7 +195,7 @@ export class DeliveryPacer {
     this.waiting.delete(integrationId);
   }
 
-  private async waitUntil(message: JobMessage, notBefore: number, correlationId: string): Promise<Admission> {
+  private async waitUntil(message: JobMessage, notBefore: number, correlationId: string, takeover: boolean): Promise<Admission> {
     const remaining = notBefore - this.now();
     if (remaining <= 0) return 'deliver';
     const tier = [...this.tiersMs].reverse().find((delay) => delay <= remaining);
@@ -198,11 +206,11 @@ export class DeliveryPacer {
       const settings = await this.settingsOf(message.integrationId);
       if (settings && isLate(notBefore, this.now(), settings.rateLimit)) {
         const { notBefore: _missed, ...unslotted } = message;
-        return this.admit(unslotted, correlationId);
+        return this.admit(unslotted, correlationId, { takeover });
       }
       return 'deliver';
     }
-    await this.deps.publisher.publishPaced({ ...message, notBefore: Math.ceil(notBefore) }, tier, correlationId);
+    await this.deps.publisher.publishPaced({ ...message, notBefore: Math.ceil(notBefore) }, tier, correlationId, { takeover });
     return 'deferred';
   }
 

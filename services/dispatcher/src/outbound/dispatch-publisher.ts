@@ -1,15 +1,15 @@
 // Publishes what the dispatcher produces: job messages (one per attempt, later attempts through the
 // retry tiers), dead letters of jobs, and audit facts.
 import type { Broker } from '@hookway/broker';
-import { publishJobMessage, type AuditFact, type DeadMessage, type JobMessage } from '@hookway/contracts';
+import { publishJobMessage, type AuditFact, type DeadMessage, type JobMessage, type JobPublishOptions } from '@hookway/contracts';
 import type { DispatchPublisher } from '../domain/ports.js';
 
 export class BrokerDispatchPublisher implements DispatchPublisher {
   constructor(private readonly broker: Broker) {}
 
-  async publishJob(message: JobMessage, correlationId: string): Promise<void> {
+  async publishJob(message: JobMessage, correlationId: string, options?: JobPublishOptions): Promise<void> {
     const { exchanges, jobRoutingKey } = this.broker.topology;
-    await publishJobMessage(this.broker, { exchange: exchanges.jobs, routingKey: jobRoutingKey }, message, correlationId);
+    await publishJobMessage(this.broker, { exchange: exchanges.jobs, routingKey: jobRoutingKey }, message, correlationId, options);
   }
 
   async publishRetry(message: JobMessage, delayMs: number, correlationId: string): Promise<void> {

@@ -1,6 +1,6 @@
 // hookway.dispatcher.jobs: validates the job message and makes the delivery attempt it names.
 import type { ConsumeHandler } from '@hookway/broker';
-import { isJobMessage, jobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
+import { isJobMessage, isTakeover, jobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
 import type { ClaimedJob } from '../../domain/ports.js';
@@ -13,7 +13,7 @@ export type JobAttempt = (job: JobMessage, context: { correlationId: string; red
 /** With a pacer, a job its integration's rate limit holds back is republished to wait before any claim. */
 export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): JobAttempt {
   return async (job, { correlationId, redelivered }) => {
-    if (pacer && (await pacer.admit(job, correlationId)) === 'deferred') return;
+    if (pacer && (await pacer.admit(job, correlationId, { takeover: redelivered })) === 'deferred') return;
     await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId) });
   };
 }
@@ -39,7 +39,10 @@ export function deliverJobConsumer(attempt: JobAttempt, logger: Logger): Consume
       return { action: 'dead', reason: parsed.reason };
     }
     const job = parsed.value;
-    await attempt(job, { correlationId: correlationIdOf(message, job.eventId), redelivered: message.fields.redelivered });
+    // A copy that stands in for a redelivery (held by a pacing queue, or handed back by a failed
+    // in-process attempt) may take its attempt over as RabbitMQ's own redelivery may.
+    const redelivered = message.fields.redelivered || isTakeover(message.properties.headers);
+    await attempt(job, { correlationId: correlationIdOf(message, job.eventId), redelivered });
     return { action: 'ack' };
   };
 }
