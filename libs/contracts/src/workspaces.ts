@@ -12,6 +12,9 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const PUBLISHED_EVENT_PROVIDER = 'api';
 
 /** The Idempotency-Key scope of a workspace's published events (rows of idempotency_keys). */
+/** What every publish Idempotency-Key scope starts with (ingress purges the rows of closed windows by it). */
+export const PUBLISH_IDEMPOTENCY_SCOPE_PREFIX = 'publish:';
+
 export function publishIdempotencyScope(workspaceId: string): string {
-  return `publish:${workspaceId}`;
+  return `${PUBLISH_IDEMPOTENCY_SCOPE_PREFIX}${workspaceId}`;
 }

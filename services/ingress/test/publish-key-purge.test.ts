@@ -25,7 +25,7 @@ describe('purging publish Idempotency-Keys of closed windows', () => {
     await database.db('idempotency_keys').insert([
       ...Array.from({ length: 7 }, (_, n) => row('publish:w1', `old-${n}`, hoursAgo(25))),
       row('publish:w2', 'fresh', hoursAgo(23)),
-      row('integrations', 'management-old', hoursAgo(48)),
+      row('POST /integrations', 'management-old', hoursAgo(48)),
     ]);
 
     expect(await store.purgeExpiredKeys(IDEMPOTENCY_WINDOW_MS, 3)).toBe(7);

@@ -7,8 +7,8 @@ import { apiKeyIsLive, findLiveApiKey, OutboxRelay, pingDatabase } from '@hookwa
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
-  checkSealingKeys, connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, runMain, secretBoxFor, startOpsServer, startWith,
-  watchUnopenable,
+  checkSealingKeys, connectInfrastructure, createMetricsRegistry, watchBrokerPublishes, isEntryPoint, repeatEvery, runMain, secretBoxFor, startOpsServer,
+  startWith, watchUnopenable,
 } from '@hookway/runtime';
 import { generateApiKey, generateSigningSecret } from '@hookway/signing';
 import { AuditEntryRepository } from './data-access/audit-entry.repository.js';
@@ -16,6 +16,7 @@ import { DeadLetterReplayRepository } from './data-access/dead-letter-replay.rep
 import { DeliveryAttemptRepository } from './data-access/delivery-attempt.repository.js';
 import { DeliveryJobRepository } from './data-access/delivery-job.repository.js';
 import { EventRepository } from './data-access/event.repository.js';
+import { purgeExpiredIdempotencyKeys } from './data-access/idempotency-key.repository.js';
 import { IntegrationRepository } from './data-access/integration.repository.js';
 import { JobFactRepository } from './data-access/job-fact.repository.js';
 import { OverviewRepository } from './data-access/overview.repository.js';
@@ -37,6 +38,9 @@ import { JobStream } from './domain/job-stream.js';
 import { consoleRoutes } from './entry-points/http/console.routes.js';
 import { managementApi } from './entry-points/http/router.js';
 import { watchStreamClients } from './metrics.js';
+
+/** How often the Idempotency-Keys of closed windows are deleted. */
+const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningManagement {
   port: number;
@@ -79,6 +83,9 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
       intervalMs: config.outboxRelayIntervalMs,
     });
     resources.add('outbox relay', () => relay.stop());
+    // Idempotency-Keys used once would stay forever: rows of closed windows go every ten minutes.
+    const keyPurge = repeatEvery(KEY_PURGE_INTERVAL_MS, () => purgeExpiredIdempotencyKeys(db), logger, 'Idempotency-Key purge');
+    resources.add('Idempotency-Key purge', () => keyPurge.stop());
     const jobOperations = new JobOperationsService({ jobs, attempts, replays, publisher: broker, jobDestination, logger });
     const bulkReplays = new BulkReplayService({
       runs: new DeadLetterReplayRepository(db),

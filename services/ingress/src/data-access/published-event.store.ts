@@ -1,7 +1,8 @@
 // Storage for published events. They go through the webhooks' own paths (the group-commit store, the same
 // multi-row INSERT), so every event row is written alike; what is theirs alone is the Idempotency-Key
 // transaction: claim the key row, insert the events, keep the answer, commit.
-import { PreparedQueries, prepared, type Knex } from '@hookway/db';
+import { PUBLISH_IDEMPOTENCY_SCOPE_PREFIX } from '@hookway/contracts';
+import { PreparedQueries, prepared, purgeIdempotencyKeys, type Knex } from '@hookway/db';
 import type {
   IdempotentOutcome, IdempotentWrite, PublishedEventStore as PublishedEventStorePort,
 } from '../domain/published-events/event-publishing.js';
@@ -27,12 +28,6 @@ const READ_KEY = prepared('ingress_read_publish_key', `
 const COMPLETE_KEY = prepared('ingress_complete_publish_key', `
   UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`);
 
-// Rows of closed windows, a bounded batch at a time (the ctid sub-select keeps one pass short on a big table).
-const PURGE_KEYS = prepared('ingress_purge_publish_keys', `
-  DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
-    SELECT ctid FROM idempotency_keys WHERE scope LIKE 'publish:%' AND created_at < now() - $1::interval LIMIT $2))
-  RETURNING 1 AS purged`);
-
 interface KeyRow {
   request_hash: string;
   response_status: number | null;
@@ -54,13 +49,8 @@ export class PublishedEventStore implements PublishedEventStorePort {
    * Deletes the publish Idempotency-Key rows whose window closed `windowMs` ago or more (a reused key takes its
    * row over anyway; this keeps keys used once from piling up). Answers how many went.
    */
-  async purgeExpiredKeys(windowMs: number, limit = 5_000): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const rows = await this.sql.query(PURGE_KEYS, [`${windowMs} milliseconds`, limit]);
-      purged += rows.length;
-      if (rows.length < limit) return purged;
-    }
+  purgeExpiredKeys(windowMs: number, batchSize?: number): Promise<number> {
+    return purgeIdempotencyKeys(this.sql, { scopePrefix: PUBLISH_IDEMPOTENCY_SCOPE_PREFIX, windowMs, ...(batchSize ? { batchSize } : {}) });
   }
 
   async insertOne(event: NewEvent): Promise<void> {

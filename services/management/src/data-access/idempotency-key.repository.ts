@@ -1,8 +1,20 @@
 // Idempotency-Key records: the first request with a key stores its response; a retry with the same key and
 // the same body gets that response back. The key row is written first in the request's transaction, so a
 // concurrent request with the same key waits on it and then reads the committed response.
-import type { Knex } from '@hookway/db';
+import { PreparedQueries, purgeIdempotencyKeys, type Knex } from '@hookway/db';
+import { IDEMPOTENCY_SCOPE, IDEMPOTENCY_TTL_MS } from '../domain/integration.service.js';
 import type { IdempotencyClaim, IdempotencyKeyStore } from '../domain/ports.js';
+
+/**
+ * Deletes management's Idempotency-Key rows (integration creations, every workspace's scope) older than
+ * their window: a reused key takes its row over anyway; this keeps keys used once from piling up.
+ * Answers how many went. Ingress purges its own publish keys.
+ */
+export function purgeExpiredIdempotencyKeys(db: Knex, batchSize?: number): Promise<number> {
+  return purgeIdempotencyKeys(new PreparedQueries(db), {
+    scopePrefix: IDEMPOTENCY_SCOPE, windowMs: IDEMPOTENCY_TTL_MS, ...(batchSize ? { batchSize } : {}),
+  });
+}
 
 interface IdempotencyRow {
   request_hash: string;
