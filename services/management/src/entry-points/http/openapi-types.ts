@@ -112,6 +112,7 @@ export interface paths {
          *     with the header `idempotent-replayed: true`; the same key with a different body answers 409
          *     `IDEMPOTENCY_KEY_REUSED`. Concurrent requests with one key create one integration. The stored answer keeps the
          *     secret encrypted. Keys are kept per workspace for callers narrowed to one, so workspaces never share a key.
+         *     After the 24 hours a key's stored answer is deleted (within ten minutes): a key used once does not stay forever.
          *     Audited as `integration.created`, with the integration's workspace.
          *
          *     The integration goes in the caller's workspace when the caller is narrowed to one, else in the body's
