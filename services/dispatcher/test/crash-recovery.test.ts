@@ -9,6 +9,9 @@ import { captureLogger, silentLogger, startReceiver, waitFor, type Receiver } fr
 import { IntegrationRepository } from '../src/data-access/integration.repository.js';
 import { BatchedJobStore } from '../src/data-access/batched-job.store.js';
 import { JobRepository } from '../src/data-access/job.repository.js';
+import { EventRepository } from '../src/data-access/event.repository.js';
+import { ReplayRequestRepository } from '../src/data-access/replay-request.repository.js';
+import { FanOut } from '../src/domain/fan-out.js';
 import { FirstAttempts } from '../src/domain/first-attempts.js';
 import { JobDelivery } from '../src/domain/job-delivery.js';
 import type { DispatchPublisher } from '../src/domain/ports.js';
@@ -80,20 +83,21 @@ describe('dispatcher: copies that stand in for a redelivery', () => {
     await sink.close();
   });
 
-  const abandonedJob = async (path: string): Promise<{ jobId: string; eventId: string; integrationId: string }> => {
+  const abandonedJob = async (path: string): Promise<{ jobId: string; eventId: string; integrationId: string; provider: string }> => {
     const provider = uniqueProvider('acme');
     const integration = await fx.insertIntegration({ provider, url: `${sink.url}/${path}`, eventTypes: ['*'] });
     const eventId = await fx.insertEvent({ provider, type: 'order.created' });
     const [job] = await fx.db('delivery_jobs')
       .insert({ event_id: eventId, integration_id: integration.id, status: 'delivering', attempt_count: 1, max_attempts: 3 })
       .returning<Array<{ id: string }>>('id');
-    return { jobId: job!.id, eventId, integrationId: integration.id };
+    return { jobId: job!.id, eventId, integrationId: integration.id, provider };
   };
 
   it('a redelivered job message that a receiver\'s pause holds back takes the abandoned attempt over when its paced copy comes back', async () => {
     const { jobId, eventId, integrationId } = await abandonedJob('paused');
-    // The receiver asked for a pause (429 retry-after) that outlasts the shortest pacing queue.
-    await fx.db('integration_pacing').insert({ integration_id: integrationId, paused_until: fx.db.raw("now() + interval '1500 milliseconds'") });
+    // The receiver asked for a pause (429 retry-after) that outlasts the shortest pacing queue by far, even after
+    // a slow start of the service: the message waits in the pacing queues, not in process.
+    await fx.db('integration_pacing').insert({ integration_id: integrationId, paused_until: fx.db.raw("now() + interval '5 seconds'") });
     await fx.publishJob({ jobId, eventId, integrationId, attempt: 1 });
     await fx.broker.withChannel(async (channel) => {
       const message = await waitFor(async () => (await channel.get(fx.queues.topology.queues.jobs, { noAck: false })) || undefined, { what: 'the job message' });
@@ -101,13 +105,15 @@ describe('dispatcher: copies that stand in for a redelivery', () => {
     });
     await fx.startService();
 
-    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the paced takeover to deliver the abandoned job' });
+    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { timeoutMs: 30_000, what: 'the paced takeover to deliver the abandoned job' });
     const [request] = sink.requests.filter((r) => r.path === '/paused');
     expect(sink.requests.filter((r) => r.path === '/paused')).toHaveLength(1);
     // Not before the pause ended: it went through the pacing queue.
     const pacing = await fx.db('integration_pacing').where({ integration_id: integrationId }).first<{ paused_until: Date }>('paused_until');
     expect(request!.receivedAt).toBeGreaterThanOrEqual(pacing.paused_until.getTime());
     expect((await attemptsOf(fx.db, eventId)).map((attempt) => attempt.attempt_number)).toEqual([1]);
+    // The redelivered message, then at least one copy back from a pacing queue: the copy made the delivery.
+    expect(await fx.handledJobMessages()).toBeGreaterThanOrEqual(2);
   });
 
   it('a job whose in-process first attempt failed after its claim is taken over from the queue, and a plain copy is not', async () => {
@@ -145,6 +151,38 @@ describe('dispatcher: copies that stand in for a redelivery', () => {
     expect(sink.requests.filter((r) => r.path === '/handback')).toHaveLength(1);
     expect((await attemptsOf(fx.db, eventId)).map((attempt) => attempt.attempt_number)).toEqual([1]);
     await first.stop();
+  });
+
+  it('a redelivered event message whose claimed first attempt a stopping dispatcher cannot make hands it to the queue as a takeover', async () => {
+    await fx.startService();
+    const { eventId, provider } = await abandonedJob('stopping');
+    const publisher = new BrokerDispatchPublisher(fx.broker);
+    const first = new FirstAttempts({
+      attempt: async () => undefined, attemptClaimed: async () => undefined, admitsAtOnce: async () => true,
+      publishJob: (message, correlationId, options) => publisher.publishJob(message, correlationId, options), slots: 4, logger: silentLogger(),
+    });
+    // This replica is stopping: it starts no attempt, not even a takeover.
+    await first.stop();
+    const fanOut = new FanOut({
+      events: new EventRepository(fx.db),
+      integrations: new IntegrationRepository(fx.db),
+      jobs: new BatchedJobStore(new JobRepository(fx.db), { maxBatchSize: 4, batchesInFlight: 1 }),
+      replays: new ReplayRequestRepository(fx.db),
+      publisher,
+      maxAttempts: 3,
+      firstAttempts: first,
+    });
+
+    // The event message comes back redelivered: the process that claimed the first attempt is gone.
+    const [result] = await fanOut.dispatchMany([{
+      message: { kind: 'event', eventId, provider, type: 'order.created' },
+      context: { correlationId: 'stopping-test', logger: silentLogger(), redelivered: true },
+    }]);
+    expect(result).toMatchObject({ outcome: 'dispatched' });
+
+    await waitFor(async () => (await jobsOf(fx.db, eventId))[0]?.status === 'succeeded', { what: 'the running dispatcher to take the attempt over from the queue' });
+    expect(sink.requests.filter((r) => r.path === '/stopping')).toHaveLength(1);
+    expect((await attemptsOf(fx.db, eventId)).map((attempt) => attempt.attempt_number)).toEqual([1]);
   });
 });
 

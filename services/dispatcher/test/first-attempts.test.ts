@@ -8,12 +8,12 @@ const job = (n: number): JobMessage => ({ jobId: `job-${n}`, eventId: `event-${n
 
 /** An attempt that ends when the test says so, remembering how it was asked. */
 function heldAttempts() {
-  const started: Array<{ jobId: string; redelivered: boolean; finish(error?: Error): void }> = [];
-  const attempt = (message: JobMessage, context: { correlationId: string; redelivered: boolean }) => new Promise<void>((resolve, reject) => {
-    started.push({ jobId: message.jobId, redelivered: context.redelivered, finish: (error) => (error ? reject(error) : resolve()) });
+  const started: Array<{ jobId: string; redelivered: boolean; claim(): void; finish(error?: Error): void }> = [];
+  const attempt = (message: JobMessage, context: { correlationId: string; redelivered: boolean; onClaimed: () => void }) => new Promise<void>((resolve, reject) => {
+    started.push({ jobId: message.jobId, redelivered: context.redelivered, claim: context.onClaimed, finish: (error) => (error ? reject(error) : resolve()) });
   });
   const attemptClaimed = (claimed: ClaimedJob) => new Promise<void>((resolve, reject) => {
-    started.push({ jobId: claimed.job.id, redelivered: false, finish: (error) => (error ? reject(error) : resolve()) });
+    started.push({ jobId: claimed.job.id, redelivered: false, claim: () => undefined, finish: (error) => (error ? reject(error) : resolve()) });
   });
   // Every integration takes a delivery at once, except those named 'paced…'.
   const admitsAtOnce = async (integrationId: string) => !integrationId.startsWith('paced');
@@ -69,7 +69,7 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
     await Promise.all([held, takeover, first.stop()]);
   });
 
-  it('sends a job whose attempt failed through its queue, as a copy that may take the attempt over', async () => {
+  it('sends a job whose attempt failed through its queue: as a copy that may take the attempt over once it held the claim, plain before', async () => {
     const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
     const published: Array<[string, boolean]> = [];
     const ended: string[] = [];
@@ -78,12 +78,18 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
       slots: 1, logger: silentLogger(), onEnded: (outcome) => ended.push(outcome),
     });
 
-    const run = first.tryStart(job(7), 'c7');
+    // Failed before any claim (the pacer, or the claim statement itself): nobody's attempt to take over.
+    const beforeClaim = first.tryStart(job(6), 'c6');
     started[0]!.finish(new Error('connection terminated'));
-    await run;
+    await beforeClaim;
+    // Failed after its claim (the record, say): its copy may take the attempt it held over.
+    const afterClaim = first.tryStart(job(7), 'c7');
+    started[1]!.claim();
+    started[1]!.finish(new Error('connection terminated'));
+    await afterClaim;
 
-    expect(published).toEqual([['job-7', true]]);
-    expect(ended).toEqual(['queued']);
+    expect(published).toEqual([['job-6', false], ['job-7', true]]);
+    expect(ended).toEqual(['queued', 'queued']);
   });
 
   it('once stopping, takes nothing new and waits for the attempts running', async () => {
@@ -129,15 +135,16 @@ describe('FirstAttempts: first attempts in the fanning-out process', () => {
 
   it('sends a job created claimed whose attempt failed through its queue, as attempt 1', async () => {
     const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();
-    const published: JobMessage[] = [];
+    const published: Array<[JobMessage, boolean]> = [];
     const first = new FirstAttempts({
-      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message) => { published.push(message); }, slots: 1, logger: silentLogger(),
+      attempt, attemptClaimed, admitsAtOnce, publishJob: async (message, _correlationId, options) => { published.push([message, options.takeover]); }, slots: 1, logger: silentLogger(),
     });
     expect(await first.reserve(['integration'])).toEqual([true]);
     const run = first.startClaimed(claimedJob(8), 'c8');
     started[0]!.finish(new Error('connection terminated'));
     await run;
-    expect(published).toEqual([{ jobId: 'job-8', eventId: 'event-8', integrationId: 'integration', attempt: 1 }]);
+    // Its job was created claimed: the copy may take that attempt over.
+    expect(published).toEqual([[{ jobId: 'job-8', eventId: 'event-8', integrationId: 'integration', attempt: 1 }, true]]);
   });
   it('a takeover of an attempt still running in this process (its fan-out run again) is that attempt, not a second one', async () => {
     const { started, attempt, attemptClaimed, admitsAtOnce } = heldAttempts();

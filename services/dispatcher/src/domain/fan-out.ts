@@ -107,7 +107,9 @@ export class FanOut {
       const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, 1);
       const started = firstAttempts?.tryStart(message, correlationId, takeover);
       if (started) attemptHere(job, started);
-      else if (job.unpublished) await publisher.publishJob(message, correlationId);
+      // Not attempted here (no slot, or stopping): the job goes as a message; a takeover's copy keeps the
+      // right to take over the attempt its dead claimant left, or it would wait for the sweeper's lease.
+      else if (job.unpublished || takeover) await publisher.publishJob(message, correlationId, { takeover });
     }));
     // A first dispatch's status was set by createForDispatches; a replay's is rolled up from all its jobs.
     const replayed = [...plans.values()].filter((plan) => plan.dispatch.replayRequestId !== null);

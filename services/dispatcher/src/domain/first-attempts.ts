@@ -17,7 +17,7 @@ import type { ClaimedJob } from './ports.js';
 
 export interface FirstAttemptsDeps {
   /** Makes the attempt as the job consumer would (the rate limit first, then the delivery). */
-  attempt(job: JobMessage, context: { correlationId: string; redelivered: boolean }): Promise<void>;
+  attempt(job: JobMessage, context: { correlationId: string; redelivered: boolean; onClaimed: () => void }): Promise<void>;
   /** Makes an attempt its job was created claimed for (no pacing: reserve asked admitsAtOnce first). */
   attemptClaimed(claimed: ClaimedJob, context: { correlationId: string }): Promise<void>;
   /**
@@ -26,10 +26,11 @@ export interface FirstAttemptsDeps {
    */
   admitsAtOnce(integrationId: string): Promise<boolean>;
   /**
-   * The way back to the queue for a job whose in-process attempt failed, as a copy that may take that
-   * attempt over (JOB_TAKEOVER_HEADER): the attempt is over, and it may have claimed the job.
+   * The way back to the queue for a job whose in-process attempt failed: `takeover` when the attempt held
+   * the job's claim (created claimed, or claimed before it failed), so the copy may take that attempt over
+   * (JOB_TAKEOVER_HEADER); a plain copy when it failed before any claim, which claims as any message would.
    */
-  publishJob(job: JobMessage, correlationId: string, options: { takeover: true }): Promise<void>;
+  publishJob(job: JobMessage, correlationId: string, options: { takeover: boolean }): Promise<void>;
   /** In-process attempts at once, beside the job consumer's own prefetch. */
   slots: number;
   logger: Logger;
@@ -64,7 +65,9 @@ export class FirstAttempts {
     if (own) return own;
     if (this.stopped || (!takeover && this.free() <= 0)) return undefined;
     this.deps.onStarted?.(takeover ? 'takeover' : 'claim');
-    return this.track(job.jobId, this.run(job, correlationId, () => this.deps.attempt(job, { correlationId, redelivered: takeover })));
+    let held = false;
+    const attempt = (): Promise<void> => this.deps.attempt(job, { correlationId, redelivered: takeover, onClaimed: () => { held = true; } });
+    return this.track(job.jobId, this.run(job, correlationId, attempt, () => held));
   }
 
   /**
@@ -107,7 +110,7 @@ export class FirstAttempts {
     this.deps.onStarted?.('created_claimed');
     const { job } = claimed;
     const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, job.attemptCount);
-    return this.track(job.id, this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId })));
+    return this.track(job.id, this.run(message, correlationId, () => this.deps.attemptClaimed(claimed, { correlationId }), () => true));
   }
 
   private track(jobId: string, run: Promise<void>): Promise<void> {
@@ -127,19 +130,19 @@ export class FirstAttempts {
   }
 
   /**
-   * A failure here (PostgreSQL or RabbitMQ away mid-attempt) would have requeued a job message, which
-   * RabbitMQ hands back as redelivered: the job goes to the queue instead, as a copy that may take its
-   * claimed attempt over (deps.publishJob). Without that, the claim this attempt made (or the job's
-   * creation claimed) would refuse it, and the job would wait for the sweeper's lease.
+   * A failure here (PostgreSQL or RabbitMQ away mid-attempt) would have requeued a job message: the job goes
+   * to the queue instead. When the attempt held the job's claim (`held`), as a copy that may take that attempt
+   * over (deps.publishJob): the claim would refuse a plain one, and the job would wait for the sweeper's
+   * lease. A failure before any claim hands back a plain copy, which may not take over anyone's attempt.
    */
-  private async run(job: JobMessage, correlationId: string, attempt: () => Promise<void>): Promise<void> {
+  private async run(job: JobMessage, correlationId: string, attempt: () => Promise<void>, held: () => boolean): Promise<void> {
     try {
       await attempt();
       this.deps.onEnded?.('done');
     } catch (error) {
       this.deps.onEnded?.('queued');
       this.deps.logger.warn('in-process first attempt failed; the job goes through its queue', { jobId: job.jobId, correlationId, ...errorFields(error) });
-      await this.deps.publishJob(job, correlationId, { takeover: true }).catch((publishError: unknown) => {
+      await this.deps.publishJob(job, correlationId, { takeover: held() }).catch((publishError: unknown) => {
         this.deps.logger.warn('could not queue the job either; the sweeper will take it', { jobId: job.jobId, ...errorFields(publishError) });
       });
     }

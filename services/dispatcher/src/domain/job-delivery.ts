@@ -51,6 +51,8 @@ export interface DeliveryContext {
   redelivered: boolean;
   correlationId: string;
   logger: Logger;
+  /** Told when the claim gave this attempt its job (an in-process first attempt hands back a job it held differently). */
+  onClaimed?: () => void;
 }
 
 /** What the job becomes after attempt `job.attemptCount` ended with `outcome`. */
@@ -177,6 +179,7 @@ export class JobDelivery {
   async deliver(message: JobMessage, context: DeliveryContext): Promise<JobDeliveryResult> {
     const claimed = await this.deps.jobs.claim(message, context.redelivered);
     if (!claimed) return this.settleUnclaimed(message, context);
+    context.onClaimed?.();
     return this.deliverClaimed(claimed, context);
   }
 

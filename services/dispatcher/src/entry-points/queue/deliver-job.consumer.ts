@@ -8,13 +8,13 @@ import type { DeliveryPacer } from '../../domain/rate-limiter.js';
 import { correlationIdOf } from './message-context.js';
 
 /** One attempt of a job, from its message or started in process by the fan-out (first-attempts.ts). */
-export type JobAttempt = (job: JobMessage, context: { correlationId: string; redelivered: boolean }) => Promise<void>;
+export type JobAttempt = (job: JobMessage, context: { correlationId: string; redelivered: boolean; onClaimed?: () => void }) => Promise<void>;
 
 /** With a pacer, a job its integration's rate limit holds back is republished to wait before any claim. */
 export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): JobAttempt {
-  return async (job, { correlationId, redelivered }) => {
+  return async (job, { correlationId, redelivered, onClaimed }) => {
     if (pacer && (await pacer.admit(job, correlationId, { takeover: redelivered })) === 'deferred') return;
-    await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId) });
+    await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId), ...(onClaimed ? { onClaimed } : {}) });
   };
 }
 
