@@ -30,8 +30,8 @@ describe('fault: dispatcher SIGKILL under load', () => {
     expect(accounting.accepted).toBe(EVENTS);
     expect(accounting.lost).toBe(0);
     expect(accounting.unexpected).toBe(0);
-    // At most the attempts in flight when it died (DISPATCHER_PREFETCH in all: three quarters first attempts
-    // made in process, a quarter job messages) are made twice; beyond that, only a delivery that outlasted the suite's 2 s
+    // At most the attempts in flight when it died (DISPATCHER_PREFETCH in all: half first attempts made in
+    // process, half job messages) are made twice; beyond that, only a delivery that outlasted the suite's 2 s
     // timeout on a busy machine (recorded as a failed attempt, then retried) may arrive twice.
     const [failed] = await suite.database.db('delivery_attempts').where({ status: 'failed' }).count<{ count: number }[]>({ count: '*' });
     expect(accounting.duplicated).toBeLessThanOrEqual(PREFETCH * 1 + Number(failed?.count));

@@ -141,11 +141,11 @@ export const CONFIG_TABLE = {
   },
   dispatcherPrefetch: {
     env: 'DISPATCHER_PREFETCH', kind: 'integer', minimum: 1, maximum: 1000, default: '128', services: ['dispatcher'],
-    description: 'Messages and attempts a dispatcher replica has in flight: with DISPATCHER_FIRST_ATTEMPT=inline, three quarters are event messages (each with a slot for its first attempt) and a quarter (at least one) job messages; with `queue`, this many of each. Also the largest batch of fan-outs, claims and records',
+    description: 'Unacked messages per dispatcher consumer, also the largest batch of fan-outs, claims and records',
   },
   dispatcherFirstAttempt: {
     env: 'DISPATCHER_FIRST_ATTEMPT', kind: 'enum', values: ['inline', 'queue'], default: 'inline', services: ['dispatcher'],
-    description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (as many at once as the events window holds, three quarters of DISPATCHER_PREFETCH, so a job goes as a message only when its event has more subscribers than free slots), `queue` always as a job message. Retries and replays always travel as job messages',
+    description: 'Where a new job\'s first attempt starts: `inline` in the dispatcher that fanned its event out (half of DISPATCHER_PREFETCH at once, the job consumer prefetches the other half; beyond that as a job message), `queue` always as a job message. Retries and replays always travel as job messages',
   },
   auditPublishLingerMs: {
     env: 'AUDIT_PUBLISH_LINGER_MS', kind: 'integer', minimum: 0, maximum: 1_000, default: '50', services: ['ingress', 'dispatcher'],

@@ -97,15 +97,9 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     });
 
     const attempt = pacedAttempt(delivery, logger, pacer);
-    // Attempts in flight per replica stay DISPATCHER_PREFETCH in all: three quarters for first attempts started
-    // here, a quarter (at least one) for job messages (retries, replays, released and overflowing jobs). The events
-    // window is as wide as the first attempts' slots: an event's message stays unacked until its first attempts
-    // have ended, so every event in flight has a slot for its first subscriber's attempt, and a job goes as a
-    // message only when its event has more subscribers than free slots. With a window twice the slots, a loaded
-    // dispatcher sent half its first attempts through the jobs queue (a publish, a consume, a claim and an ack more).
-    const jobPrefetch = config.dispatcherFirstAttempt === 'inline' ? Math.max(1, Math.floor(config.dispatcherPrefetch / 4)) : config.dispatcherPrefetch;
-    const firstAttemptSlots = config.dispatcherPrefetch - jobPrefetch;
-    const eventPrefetch = firstAttemptSlots > 0 ? firstAttemptSlots : config.dispatcherPrefetch;
+    // Attempts in flight per replica stay DISPATCHER_PREFETCH in all: half for first attempts started here
+    // (their event messages stay unacked meanwhile: half the events window at most), half for job messages.
+    const firstAttemptSlots = config.dispatcherFirstAttempt === 'inline' ? Math.floor(config.dispatcherPrefetch / 2) : 0;
     const firstAttempts = firstAttemptSlots > 0
       ? new FirstAttempts({
         attempt,
@@ -155,8 +149,8 @@ export async function start(config: ServiceConfig<'dispatcher'>, logger: Logger)
     // running go on; the consumers' stop then waits for their messages, which are acked only once their
     // attempts (jobs created claimed included) have ended, before the broker and the pool close.
     if (firstAttempts) resources.add('in-process first attempts', () => firstAttempts.stop());
-    await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: eventPrefetch });
-    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: jobPrefetch });
+    await broker.consume(queues.events, counted('events', fanOutConsumer(fanOutBatched, logger)), { prefetch: config.dispatcherPrefetch });
+    await broker.consume(queues.jobs, counted('jobs', deliverJobConsumer(attempt, logger)), { prefetch: config.dispatcherPrefetch - firstAttemptSlots });
     logger.info('dispatcher consuming', { events: queues.events, jobs: queues.jobs });
     const sweeper = new JobSweeper({ store: new StrandedJobRepository(db), publisher, leaseMs: config.jobLeaseMs, logger });
     const sweeping = repeatEvery(config.sweepIntervalMs, () => sweeper.sweepOnce(), logger, 'stranded-job sweep');
