@@ -100,7 +100,9 @@ export const CLAIMABLE_JOB_STATUSES: readonly JobStatus[] = fromStatuses('claim'
 /**
  * The claim rule: a job message for attempt N takes its job only when the job has made N-1 attempts and
  * nobody is delivering it (a fresh job, one waiting for its retry, a released parked one), or when it is
- * RabbitMQ's redelivery of the very message whose consumer died mid-attempt N.
+ * RabbitMQ's redelivery of the very message whose consumer died mid-attempt N, or a copy that stands in for
+ * one (JOB_TAKEOVER_HEADER: a redelivered message a pacing queue held, a job a failed in-process attempt
+ * that held the claim hands back).
  */
 export function mayClaim(job: { status: JobStatus; attemptCount: number }, attempt: number, redelivered: boolean): boolean {
   if (!CLAIMABLE_JOB_STATUSES.includes(job.status)) return false;

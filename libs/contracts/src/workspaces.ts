@@ -11,10 +11,10 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /** The provider of events an application publishes itself (POST /api/v1/events); integrations subscribe to it by name. */
 export const PUBLISHED_EVENT_PROVIDER = 'api';
 
-/** The Idempotency-Key scope of a workspace's published events (rows of idempotency_keys). */
 /** What every publish Idempotency-Key scope starts with (ingress purges the rows of closed windows by it). */
 export const PUBLISH_IDEMPOTENCY_SCOPE_PREFIX = 'publish:';
 
+/** The Idempotency-Key scope of a workspace's published events (rows of idempotency_keys). */
 export function publishIdempotencyScope(workspaceId: string): string {
   return `${PUBLISH_IDEMPOTENCY_SCOPE_PREFIX}${workspaceId}`;
 }

@@ -24,6 +24,8 @@ export interface KeyPurge {
 
 /** Deletes the keys of closed windows, batch after batch; answers how many. */
 export async function purgeIdempotencyKeys(sql: StatementRunner, { scopePrefix, windowMs, batchSize = 5_000 }: KeyPurge): Promise<number> {
+  // An empty prefix would match every service's keys.
+  if (scopePrefix.length === 0) throw new Error('purgeIdempotencyKeys needs a scope prefix');
   let purged = 0;
   for (;;) {
     const rows = await sql.query(PURGE_KEYS, [scopePrefix, `${windowMs} milliseconds`, batchSize]);

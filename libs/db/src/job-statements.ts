@@ -137,7 +137,8 @@ const UNCLAIMABLE = sqlStatusList(JOB_STATUSES.filter((status) => !CLAIMABLE_JOB
  * builds it once: a prepared statement's name stands for one text.
  *
  * A consumer that died mid-delivery leaves 'delivering' behind: only RabbitMQ's redelivery of that
- * same message may take it over, never a second published copy running concurrently (claimRuleSql).
+ * same message, or a copy that stands in for it (JOB_TAKEOVER_HEADER), may take it over, never a second
+ * plain copy running concurrently (claimRuleSql).
  * When two messages of one job meet in a batch, the UPDATE takes at most one of them (the caller
  * decides which one owns the claim). The jobs are locked in id order first (the ARRAY() sub-select runs
  * to completion before the UPDATE scans), as the release of parked jobs locks them, so the two cannot deadlock.

@@ -7,7 +7,8 @@
 //     attempt and publishes what is owed again (settleUnclaimed). The next attempt's claim accepts one
 //     message per attempt number, so a second copy of it is harmless; audit facts have fixed ids.
 // The claim makes duplicates harmless: only one consumer can own attempt N of a job, and only
-// RabbitMQ's own redelivery may take over an attempt whose consumer died mid-flight.
+// RabbitMQ's own redelivery (or a copy that stands in for one, x-hookway-takeover) may take over an
+// attempt whose consumer died mid-flight.
 import { auditFact, TERMINAL_JOB_STATUSES, type AuditFact, type JobMessage, type JobStatus, type OrderingOnDead } from '@hookway/contracts';
 import { logsDebug, type Logger } from '@hookway/logger';
 import { buildWebhookRequest, type WebhookRequest } from '@hookway/outbound';
