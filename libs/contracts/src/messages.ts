@@ -235,8 +235,10 @@ export function jobMessageId(message: Pick<JobMessage, 'jobId' | 'attempt'>): st
  * The AMQP header of a job message that stands in for a redelivered one: the attempt it names may have
  * been claimed by a consumer that is gone, and the claim lets this copy take it over, as it lets
  * RabbitMQ's redelivery (claimRuleSql). Set on the copy a pacing queue holds for a redelivered message,
- * and on the message an in-process attempt that failed hands to the queue. A header, not a field of
- * the body: a dispatcher that predates it still reads the message (and leaves the job to the sweeper).
+ * on the message an in-process attempt that failed after holding its job's claim hands to the queue, and
+ * on a claimed first attempt a stopping replica hands on (docs/job-lifecycle.md, "The claim rule"). A
+ * header, not a field of the body: a dispatcher that predates it still reads the message (and leaves the
+ * job to the sweeper).
  */
 export const JOB_TAKEOVER_HEADER = 'x-hookway-takeover';
 

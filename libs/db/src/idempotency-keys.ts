@@ -13,6 +13,9 @@ const PURGE_KEYS = prepared('purge_idempotency_keys', `
      LIMIT $3))
   RETURNING 1 AS purged`);
 
+/** How often each service deletes the Idempotency-Keys of its closed windows. */
+export const IDEMPOTENCY_KEY_PURGE_INTERVAL_MS = 10 * 60_000;
+
 export interface KeyPurge {
   /** Scopes that start with this are purged (a service's own). */
   scopePrefix: string;

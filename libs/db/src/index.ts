@@ -120,4 +120,4 @@ export {
   type EventRow, type EventColumn, type AuditEntryRow, type AuditEntryColumn,
 } from './rows.js';
 export { apiKeyIsLive, findLiveApiKey, type ApiKeyRecord } from './api-keys.js';
-export { purgeIdempotencyKeys, type KeyPurge } from './idempotency-keys.js';
+export { IDEMPOTENCY_KEY_PURGE_INTERVAL_MS, purgeIdempotencyKeys, type KeyPurge } from './idempotency-keys.js';

@@ -37,8 +37,7 @@ export async function connectInfrastructure(
   let broker: Broker;
   try {
     broker = await Broker.connect({
-      url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger,
-      ...(options.auditLingerMs === undefined ? {} : { auditLingerMs: options.auditLingerMs }),
+      url: config.rabbitmqUrl, prefix: config.brokerPrefix, retryScheduleMs: config.retryScheduleMs, logger, auditLingerMs: options.auditLingerMs,
     });
   } catch (error) {
     await db.destroy();

@@ -2,7 +2,7 @@
 // publish themselves (workspace API keys), makes both durable in the events table (which is the outbox), and
 // publishes them for the dispatcher.
 import type { ServiceConfig } from '@hookway/config';
-import { findLiveApiKey, NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
+import { findLiveApiKey, IDEMPOTENCY_KEY_PURGE_INTERVAL_MS, NotificationListener, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, healthRoutes, httpMetrics, listen, loadOpenApi, notFoundHandler, openApiRoutes } from '@hookway/http';
 import type { Logger } from '@hookway/logger';
 import {
@@ -31,8 +31,6 @@ import { ingressMetrics, watchBacklogs } from './metrics.js';
 // The relay leaves a row alone this long, so it does not race the request that is still publishing it.
 const RELAY_GRACE_MS = 10_000;
 const PUBLISHED_MARK_LINGER_MS = 250;
-/** How often the publish Idempotency-Keys of closed windows are deleted. */
-const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface IngressOptions {
   /** The clock of the Idempotency-Key window (tests move it a day forward without waiting). */
@@ -84,7 +82,7 @@ export async function start(
     const intake = new WebhookIntake({ providers: sources, events: store, broker, logger });
     const publishedEvents = new PublishedEventStore(db, events, store);
     // Publish Idempotency-Keys used once would stay forever: rows of closed windows go every ten minutes.
-    const purging = repeatEvery(KEY_PURGE_INTERVAL_MS, () => publishedEvents.purgeExpiredKeys(IDEMPOTENCY_WINDOW_MS), logger, 'Idempotency-Key purge');
+    const purging = repeatEvery(IDEMPOTENCY_KEY_PURGE_INTERVAL_MS, () => publishedEvents.purgeExpiredKeys(IDEMPOTENCY_WINDOW_MS), logger, 'Idempotency-Key purge');
     resources.add('Idempotency-Key purge', () => purging.stop());
     const publishing = new EventPublishing({
       store: publishedEvents,

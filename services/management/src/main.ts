@@ -3,7 +3,7 @@
 // at once, a guarded HTTP client for test pings and ownership handshakes, and background bulk replays.
 import type { ServiceConfig } from '@hookway/config';
 import { errorFields, type Logger } from '@hookway/logger';
-import { apiKeyIsLive, findLiveApiKey, OutboxRelay, pingDatabase } from '@hookway/db';
+import { apiKeyIsLive, findLiveApiKey, IDEMPOTENCY_KEY_PURGE_INTERVAL_MS, OutboxRelay, pingDatabase } from '@hookway/db';
 import { createHttpApp, errorHandler, httpMetrics, listen, loadOpenApi, managementAuth, notFoundHandler } from '@hookway/http';
 import { keepAliveAgents, SsrfGuard, WebhookClient } from '@hookway/outbound';
 import {
@@ -38,9 +38,6 @@ import { JobStream } from './domain/job-stream.js';
 import { consoleRoutes } from './entry-points/http/console.routes.js';
 import { managementApi } from './entry-points/http/router.js';
 import { watchStreamClients } from './metrics.js';
-
-/** How often the Idempotency-Keys of closed windows are deleted. */
-const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningManagement {
   port: number;
@@ -84,7 +81,7 @@ export async function start(config: ServiceConfig<'management'>, logger: Logger)
     });
     resources.add('outbox relay', () => relay.stop());
     // Idempotency-Keys used once would stay forever: rows of closed windows go every ten minutes.
-    const keyPurge = repeatEvery(KEY_PURGE_INTERVAL_MS, () => purgeExpiredIdempotencyKeys(db), logger, 'Idempotency-Key purge');
+    const keyPurge = repeatEvery(IDEMPOTENCY_KEY_PURGE_INTERVAL_MS, () => purgeExpiredIdempotencyKeys(db), logger, 'Idempotency-Key purge');
     resources.add('Idempotency-Key purge', () => keyPurge.stop());
     const jobOperations = new JobOperationsService({ jobs, attempts, replays, publisher: broker, jobDestination, logger });
     const bulkReplays = new BulkReplayService({

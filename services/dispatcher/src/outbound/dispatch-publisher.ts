@@ -1,6 +1,6 @@
 // Publishes what the dispatcher produces: job messages (one per attempt, later attempts through the
 // retry tiers), dead letters of jobs, and audit facts.
-import type { Broker } from '@hookway/broker';
+import type { AuditPublishOptions, Broker } from '@hookway/broker';
 import { publishJobMessage, type AuditFact, type DeadMessage, type JobMessage, type JobPublishOptions } from '@hookway/contracts';
 import type { DispatchPublisher } from '../domain/ports.js';
 
@@ -28,7 +28,7 @@ export class BrokerDispatchPublisher implements DispatchPublisher {
     await this.broker.publishDead(message, correlationId);
   }
 
-  async publishAudit(fact: AuditFact, options?: { linger?: boolean }): Promise<void> {
+  async publishAudit(fact: AuditFact, options?: AuditPublishOptions): Promise<void> {
     await this.broker.publishAudit(fact, options);
   }
 }

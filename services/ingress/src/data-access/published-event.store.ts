@@ -50,7 +50,7 @@ export class PublishedEventStore implements PublishedEventStorePort {
    * row over anyway; this keeps keys used once from piling up). Answers how many went.
    */
   purgeExpiredKeys(windowMs: number, batchSize?: number): Promise<number> {
-    return purgeIdempotencyKeys(this.sql, { scopePrefix: PUBLISH_IDEMPOTENCY_SCOPE_PREFIX, windowMs, ...(batchSize ? { batchSize } : {}) });
+    return purgeIdempotencyKeys(this.sql, { scopePrefix: PUBLISH_IDEMPOTENCY_SCOPE_PREFIX, windowMs, batchSize });
   }
 
   async insertOne(event: NewEvent): Promise<void> {

@@ -11,9 +11,7 @@ import type { IdempotencyClaim, IdempotencyKeyStore } from '../domain/ports.js';
  * Answers how many went. Ingress purges its own publish keys.
  */
 export function purgeExpiredIdempotencyKeys(db: Knex, batchSize?: number): Promise<number> {
-  return purgeIdempotencyKeys(new PreparedQueries(db), {
-    scopePrefix: IDEMPOTENCY_SCOPE, windowMs: IDEMPOTENCY_TTL_MS, ...(batchSize ? { batchSize } : {}),
-  });
+  return purgeIdempotencyKeys(new PreparedQueries(db), { scopePrefix: IDEMPOTENCY_SCOPE, windowMs: IDEMPOTENCY_TTL_MS, batchSize });
 }
 
 interface IdempotencyRow {

@@ -1,6 +1,6 @@
 // hookway.dispatcher.jobs: validates the job message and makes the delivery attempt it names.
 import type { ConsumeHandler } from '@hookway/broker';
-import { isJobMessage, isTakeover, jobMessage, parseMessage, type JobMessage } from '@hookway/contracts';
+import { isJobMessage, isTakeover, parseMessage, type JobMessage } from '@hookway/contracts';
 import type { Logger } from '@hookway/logger';
 import type { JobDelivery } from '../../domain/job-delivery.js';
 import type { ClaimedJob } from '../../domain/ports.js';
@@ -14,7 +14,7 @@ export type JobAttempt = (job: JobMessage, context: { correlationId: string; red
 export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: DeliveryPacer): JobAttempt {
   return async (job, { correlationId, redelivered, onClaimed }) => {
     if (pacer && (await pacer.admit(job, correlationId, { takeover: redelivered })) === 'deferred') return;
-    await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId), ...(onClaimed ? { onClaimed } : {}) });
+    await delivery.deliver(job, { redelivered, correlationId, logger: attemptLogger(logger, job, correlationId), onClaimed });
   };
 }
 
@@ -22,12 +22,12 @@ export function pacedAttempt(delivery: JobDelivery, logger: Logger, pacer?: Deli
 export function claimedAttempt(delivery: JobDelivery, logger: Logger): (claimed: ClaimedJob, context: { correlationId: string }) => Promise<void> {
   return async (claimed, { correlationId }) => {
     const { job } = claimed;
-    const message = jobMessage({ jobId: job.id, eventId: job.eventId, integrationId: job.integrationId }, job.attemptCount);
-    await delivery.deliverClaimed(claimed, { redelivered: false, correlationId, logger: attemptLogger(logger, message, correlationId) });
+    const named = { jobId: job.id, eventId: job.eventId, attempt: job.attemptCount };
+    await delivery.deliverClaimed(claimed, { redelivered: false, correlationId, logger: attemptLogger(logger, named, correlationId) });
   };
 }
 
-function attemptLogger(logger: Logger, job: JobMessage, correlationId: string): Logger {
+function attemptLogger(logger: Logger, job: Pick<JobMessage, 'jobId' | 'eventId' | 'attempt'>, correlationId: string): Logger {
   return logger.child({ correlationId, jobId: job.jobId, eventId: job.eventId, attempt: job.attempt });
 }
 
